@@ -19,6 +19,8 @@ var (
 	ErrInvalidSpec = errors.New("invalid container spec")
 	// ErrUnavailable: the runtime's backend does not answer (docker daemon down).
 	ErrUnavailable = errors.New("container runtime unavailable")
+	// ErrRunning: Remove was asked for a container that has not exited.
+	ErrRunning = errors.New("container is still running")
 )
 
 // Spec is everything a runtime needs to run one container.
@@ -70,7 +72,8 @@ type Runtime interface {
 	Inspect(ctx context.Context, id api.ContainerID) (Status, error)
 	// Recover re-finds the containers this runtime started before the NM
 	// restarted — still running or exited meanwhile — and re-attaches to them
-	// so Wait, Stop and Inspect work on them again.
+	// so Wait, Stop and Inspect work on them again. It returns every
+	// container the runtime holds, not only the survivors.
 	Recover(ctx context.Context) ([]Status, error)
 	// Remove releases what the runtime holds for an exited container (docker
 	// rm, pid files). The NM owns and removes the work and log dirs.
