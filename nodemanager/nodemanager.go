@@ -1,0 +1,256 @@
+package nodemanager
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/goyarn/goyarn/api"
+	"github.com/goyarn/goyarn/api/rpc"
+	"github.com/goyarn/goyarn/api/security"
+	"github.com/goyarn/goyarn/containers"
+	"github.com/goyarn/goyarn/nodemanager/containermanager"
+	"github.com/goyarn/goyarn/nodemanager/health"
+	"github.com/goyarn/goyarn/nodemanager/localizer"
+	"github.com/goyarn/goyarn/nodemanager/nmstate"
+	"github.com/goyarn/goyarn/nodemanager/rpcserver"
+	"github.com/goyarn/goyarn/nodemanager/statusupdater"
+	"github.com/goyarn/goyarn/nodemanager/webapp"
+)
+
+// Version is the goyarn version, set at build time with -ldflags
+// "-X github.com/goyarn/goyarn/nodemanager.Version=…".
+var Version = "dev"
+
+// Deps are what the NodeManager is given rather than builds.
+type Deps struct {
+	Runtime containers.Runtime // owned by the caller, who closes it after Stop
+	Secret  security.Secret
+	Version string // reported to the RM and in nodeInfo; "" means Version
+	Clock   func() time.Time
+	Logger  *zap.Logger
+	// PathEnv is the PATH containers get when their launch context sets
+	// none (the daemon passes its own).
+	PathEnv string
+	// RegisterRetryMin and RegisterRetryMax bound the back-off between
+	// registration attempts (tests shorten them); zero means the updater's
+	// defaults.
+	RegisterRetryMin, RegisterRetryMax time.Duration
+}
+
+// NodeManager is one running NodeManager.
+type NodeManager struct {
+	cfg  Config
+	deps Deps
+	log  *zap.Logger
+
+	nodeID             api.NodeID
+	rpcAddr, webAddr   string // advertised host:port
+	startedAt          time.Time
+	rpcLn, webLn       net.Listener
+	rpcSrv, webSrv     *http.Server
+	client             *rpc.Client
+	mgr                *containermanager.Manager
+	updater            *statusupdater.Updater
+	health             *healthCache
+	cancel             context.CancelFunc
+	wg                 sync.WaitGroup
+	done               chan struct{} // closed when the RM orders a shutdown
+	doneOnce, stopOnce sync.Once
+	stopErr            error
+}
+
+// New checks cfg and returns a NodeManager ready to Start.
+func New(cfg Config, deps Deps) (*NodeManager, error) {
+	cfg = cfg.Resolved()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if deps.Runtime == nil {
+		return nil, errors.New("nodemanager: no container runtime")
+	}
+	if deps.Clock == nil {
+		deps.Clock = time.Now
+	}
+	if deps.Logger == nil {
+		deps.Logger = zap.NewNop()
+	}
+	if deps.Version == "" {
+		deps.Version = Version
+	}
+	return &NodeManager{cfg: cfg, deps: deps, log: deps.Logger.Named("nm"), done: make(chan struct{})}, nil
+}
+
+// Start creates the directories, binds both listeners, recovers containers
+// from the state dir, starts serving, and starts registering with the RM in
+// the background (see Registered). On error everything started is undone.
+func (n *NodeManager) Start(ctx context.Context) (err error) {
+	n.startedAt = n.deps.Clock()
+	defer func() {
+		if err != nil {
+			n.abort()
+		}
+	}()
+	for _, d := range append(append([]string{n.cfg.StateDir}, n.cfg.LocalDirs...), n.cfg.LogDirs...) {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return fmt.Errorf("nodemanager: %w", err)
+		}
+	}
+	if n.rpcLn, err = net.Listen("tcp", n.cfg.RPCAddress); err != nil {
+		return fmt.Errorf("nodemanager: rpc-address: %w", err)
+	}
+	if n.webLn, err = net.Listen("tcp", n.cfg.WebAddress); err != nil {
+		return fmt.Errorf("nodemanager: web-address: %w", err)
+	}
+	rpcPort := n.rpcLn.Addr().(*net.TCPAddr).Port
+	webPort := n.webLn.Addr().(*net.TCPAddr).Port
+	n.nodeID = api.NodeID{Host: n.cfg.Hostname, Port: rpcPort}
+	n.rpcAddr = n.nodeID.String()
+	n.webAddr = net.JoinHostPort(n.cfg.Hostname, strconv.Itoa(webPort))
+	n.log = n.log.With(zap.String("node_id", n.nodeID.String()))
+
+	store, err := nmstate.Open(n.cfg.StateDir)
+	if err != nil {
+		return err
+	}
+	loc, err := localizer.New(n.cfg.LocalizeRoots)
+	if err != nil {
+		return err
+	}
+	n.mgr, err = containermanager.New(containermanager.Config{
+		NodeID: n.nodeID, HTTPPort: webPort, LocalDirs: n.cfg.LocalDirs, LogDirs: n.cfg.LogDirs,
+		StagingDir: n.cfg.StagingDir, PathEnv: n.deps.PathEnv, StopGrace: n.cfg.StopGrace, LogRetain: n.cfg.LogRetain,
+	}, containermanager.Deps{Runtime: n.deps.Runtime, Secret: n.deps.Secret, Localizer: loc, Store: store,
+		Clock: n.deps.Clock, Logger: n.deps.Logger})
+	if err != nil {
+		return err
+	}
+	if err := n.mgr.Recover(ctx); err != nil {
+		return err
+	}
+	checker := &health.Checker{Dirs: append(append([]string(nil), n.cfg.LocalDirs...), n.cfg.LogDirs...), MinFreeMB: n.cfg.MinFreeDiskMB}
+	n.health = &healthCache{check: checker.Check, now: n.deps.Clock}
+
+	n.client, err = rpc.NewClient(n.cfg.RMAddresses, rpc.Options{
+		Bearer: n.deps.Secret.NodeKey(), Timeout: 10 * time.Second,
+		OnFailover: func(from, to string, cause error) {
+			n.log.Info("moving to another ResourceManager", zap.String("from", from), zap.String("to", to), zap.Error(cause))
+		},
+	})
+	if err != nil {
+		return err
+	}
+	n.updater = statusupdater.New(statusupdater.Config{
+		NodeID: n.nodeID, HTTPAddress: n.webAddr, Total: api.Res(n.cfg.MemoryMB, n.cfg.VCores),
+		Version: n.deps.Version, StartedAt: n.startedAt,
+		RetryMin: n.deps.RegisterRetryMin, RetryMax: n.deps.RegisterRetryMax,
+	}, statusupdater.Deps{Client: n.client, Containers: n.mgr, Health: n.health.Check, Kick: n.mgr.Changed(),
+		Clock: n.deps.Clock, Logger: n.deps.Logger})
+
+	n.rpcSrv = &http.Server{Handler: rpcserver.Handler(n.mgr, n.deps.Logger), ReadHeaderTimeout: 10 * time.Second}
+	n.webSrv = &http.Server{Handler: webapp.Handler(webapp.Deps{Containers: n.mgr, Node: n.nodeInfo,
+		NodeID: n.nodeID, HTTPAddress: n.webAddr, Logger: n.deps.Logger}), ReadHeaderTimeout: 10 * time.Second}
+
+	runCtx, cancel := context.WithCancel(context.Background())
+	n.cancel = cancel
+	n.goRun(func() { n.serve(n.rpcSrv, n.rpcLn, "container RPC") })
+	n.goRun(func() { n.serve(n.webSrv, n.webLn, "web") })
+	n.goRun(func() { n.mgr.Run(runCtx, purgeInterval(n.cfg.LogRetain)) })
+	n.goRun(func() {
+		if err := n.updater.Run(runCtx); errors.Is(err, statusupdater.ErrShutdown) {
+			n.doneOnce.Do(func() { close(n.done) })
+		}
+	})
+	n.log.Info("NodeManager started", zap.String("rpc_address", n.rpcAddr), zap.String("web_address", n.webAddr),
+		zap.Strings("rm_addresses", n.cfg.RMAddresses), zap.String("runtime", n.deps.Runtime.Name()),
+		zap.Stringer("resource", api.Res(n.cfg.MemoryMB, n.cfg.VCores)))
+	return nil
+}
+
+func (n *NodeManager) goRun(f func()) {
+	n.wg.Add(1)
+	go func() {
+		defer n.wg.Done()
+		f()
+	}()
+}
+
+func (n *NodeManager) serve(srv *http.Server, ln net.Listener, what string) {
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		n.log.Error("server failed", zap.String("server", what), zap.Error(err))
+		n.doneOnce.Do(func() { close(n.done) })
+	}
+}
+
+// abort undoes a failed Start.
+func (n *NodeManager) abort() {
+	for _, ln := range []net.Listener{n.rpcLn, n.webLn} {
+		if ln != nil {
+			ln.Close()
+		}
+	}
+	if n.mgr != nil {
+		n.mgr.Shutdown(context.Background(), false)
+	}
+}
+
+func purgeInterval(retain time.Duration) time.Duration {
+	return min(max(retain/10, time.Second), time.Minute)
+}
+
+// NodeID is the node's id: hostname and the RPC port actually bound.
+func (n *NodeManager) NodeID() api.NodeID { return n.nodeID }
+
+// RPCAddress is the advertised host:port of the container RPC.
+func (n *NodeManager) RPCAddress() string { return n.rpcAddr }
+
+// WebAddress is the advertised host:port of the NM REST API.
+func (n *NodeManager) WebAddress() string { return n.webAddr }
+
+// Registered is closed once the node first registered with an RM.
+func (n *NodeManager) Registered() <-chan struct{} { return n.updater.Registered() }
+
+// Done is closed when the NodeManager should stop on its own: the RM
+// ordered a shutdown or a server failed. The caller then calls Stop.
+func (n *NodeManager) Done() <-chan struct{} { return n.done }
+
+// Containers is the container manager (for tests and embedding).
+func (n *NodeManager) Containers() *containermanager.Manager { return n.mgr }
+
+// Stop stops the NodeManager gracefully: no new containers; heartbeats end;
+// unless Supervised, running containers are stopped (each gets stop-grace)
+// and the node unregisters from the RM. ctx bounds the whole stop.
+func (n *NodeManager) Stop(ctx context.Context) error {
+	n.stopOnce.Do(func() { n.stopErr = n.stop(ctx) })
+	return n.stopErr
+}
+
+func (n *NodeManager) stop(ctx context.Context) error {
+	if n.cancel == nil { // never started
+		return nil
+	}
+	var errs []error
+	errs = append(errs, n.rpcSrv.Shutdown(ctx))
+	n.cancel() // heartbeats and the purge loop
+	n.mgr.Shutdown(ctx, !n.cfg.Supervised)
+	if !n.cfg.Supervised {
+		uctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		if err := n.updater.Unregister(uctx); err != nil {
+			n.log.Warn("unregistering from the ResourceManager failed", zap.Error(err))
+		}
+		cancel()
+	}
+	errs = append(errs, n.webSrv.Shutdown(ctx))
+	n.wg.Wait()
+	n.client.Close()
+	n.log.Info("NodeManager stopped", zap.Bool("supervised", n.cfg.Supervised))
+	return errors.Join(errs...)
+}
