@@ -1,0 +1,58 @@
+# goyarn — see README.md. `make demo` and `make test` do everything on a
+# fresh machine.
+
+SHELL      := /bin/bash
+GO         ?= go
+BIN        := $(CURDIR)/bin
+VERSION    ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS    := -s -w -X github.com/goyarn/goyarn/resourcemanager.Version=$(VERSION) \
+              -X github.com/goyarn/goyarn/nodemanager.Version=$(VERSION)
+# every cmd/<name> with a main package: resourcemanager, nodemanager, appmaster, goyarn (gosubmit with issue 3)
+BINARIES   := $(filter-out internal,$(notdir $(wildcard cmd/*)))
+TEST_FLAGS ?= -race -count=1 -timeout 20m
+
+.PHONY: all build test unit e2e demo stop bench lint clean tools
+
+all: build
+
+## build: static binaries into bin/
+build:
+	@mkdir -p $(BIN)
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/ $(addprefix ./cmd/,$(BINARIES))
+
+## test: lint, unit tests with -race, then the end-to-end suites against bin/
+test: tools lint build
+	GOYARN_BIN_DIR=$(BIN) $(GO) test $(TEST_FLAGS) ./...
+
+## unit: only the fast in-process tests
+unit:
+	$(GO) test $(TEST_FLAGS) $$($(GO) list ./... | grep -v /test/)
+
+## e2e: only the multi-process suites
+e2e: build
+	GOYARN_BIN_DIR=$(BIN) $(GO) test $(TEST_FLAGS) ./test/...
+
+## demo: build, start a one-machine cluster on the default ports, run an application
+demo: tools build
+	@scripts/demo.sh
+
+## stop: stop the demo cluster
+stop:
+	@scripts/stop-all.sh
+
+## bench: the benchmarks, with their figures and conditions
+bench: build
+	@scripts/bench.sh
+
+## lint: gofmt and go vet
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+## tools: what the build and tests need (Go comes from the machine; curl and python3 for the demo)
+tools:
+	@scripts/install-deps.sh
+
+clean:
+	rm -rf $(BIN)

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# make demo: a one-machine cluster on the default ports (RM web/REST on
+# 127.0.0.1:8088, internal RPC 8030; NodeManagers nm1 on 8040/8042 and nm2
+# on 8050/8052), then a distributed-shell application on it, its result and
+# the REST view. The cluster stays up; `make stop` stops it.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+D=$GOYARN_RUN_DIR
+RM_WEB=127.0.0.1:8088
+export GOYARN_RM_ADDRESSES=$RM_WEB GOYARN_STAGING_DIR=$D/staging
+
+"$(dirname "$0")/stop-all.sh" >/dev/null 2>&1 || true
+mkdir -p "$D/staging"
+common=(--cluster-secret-file "$D/cluster-secret" --staging-dir "$D/staging")
+
+say "== starting a one-machine goyarn cluster in $D"
+start_daemon rm resourcemanager --web-address $RM_WEB --rpc-address 127.0.0.1:8030 "${common[@]}"
+for i in 1 2; do
+  start_daemon nm$i nodemanager --rm-addresses 127.0.0.1:8030 \
+    --rpc-address 127.0.0.1:80${i}0 --web-address 127.0.0.1:80${i}2 --memory-mb 4096 --vcores 4 \
+    --local-dirs "$D/nm$i/local" --log-dirs "$D/nm$i/logs" --state-dir "$D/nm$i/state" "${common[@]}"
+done
+for i in $(seq 100); do
+  running=$(curl -sf "http://$RM_WEB/ws/v1/cluster/metrics" | python3 -c 'import json,sys; print(json.load(sys.stdin)["clusterMetrics"]["activeNodes"])' || echo 0)
+  [ "$running" = 2 ] && break
+  sleep 0.1
+done
+[ "$running" = 2 ] || die "NodeManagers did not register (see $D/nm*.log)"
+"$GOYARN_BIN/goyarn" node -list
+
+say ""
+say "== running a distributed-shell application: 4 containers"
+say "\$ goyarn shell --shell-command 'echo \"hello from \$CONTAINER_ID on \$NM_HOST:\$NM_PORT\"' --num-containers 4"
+out=$("$GOYARN_BIN/goyarn" shell --shell-command 'echo "hello from $CONTAINER_ID on $NM_HOST:$NM_PORT"' --num-containers 4 2>&1) || { echo "$out"; die "the application failed"; }
+echo "$out"
+app=$(grep -o 'application_[0-9]*_[0-9]*' <<<"$out" | head -1)
+
+say ""
+say "== the result"
+say "\$ goyarn application -status $app"
+"$GOYARN_BIN/goyarn" application -status "$app"
+say ""
+say "\$ goyarn logs -applicationId $app -log_files stdout"
+"$GOYARN_BIN/goyarn" logs -applicationId "$app" -log_files stdout | grep -E '^(Container:|hello from)' || true
+
+say ""
+say "== the REST view (Hadoop YARN's API)"
+say "\$ curl -s http://$RM_WEB/ws/v1/cluster/apps/$app"
+curl -s "http://$RM_WEB/ws/v1/cluster/apps/$app" | python3 -m json.tool | grep -E '"(id|user|name|queue|state|finalStatus|progress|elapsedTime|amContainerLogs)"'
+say "\$ curl -s http://$RM_WEB/ws/v1/cluster/nodes"
+curl -s "http://$RM_WEB/ws/v1/cluster/nodes" | python3 -c '
+import json, sys
+for n in json.load(sys.stdin)["nodes"]["node"]:
+    print("  %-16s %-8s used %5d MB / avail %5d MB, %d containers" % (n["id"], n["state"], n["usedMemoryMB"], n["availMemoryMB"], n["numContainers"]))'
+
+cat <<MSG
+
+The cluster keeps running:
+  REST API      http://$RM_WEB/ws/v1/cluster  (apps, nodes, metrics, scheduler)
+  NodeManagers  http://127.0.0.1:8042/ws/v1/node  http://127.0.0.1:8052/ws/v1/node
+  CLI           export GOYARN_RM_ADDRESSES=$RM_WEB GOYARN_STAGING_DIR=$D/staging; bin/goyarn application -list -appStates ALL
+  logs          $D/*.log
+Stop it with:   make stop
+MSG

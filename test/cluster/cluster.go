@@ -1,0 +1,199 @@
+package cluster
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Options shape a test cluster.
+type Options struct {
+	NodeManagers      int           // default 2
+	NodeMemoryMB      int64         // per NM, default 4096
+	NodeVCores        int64         // per NM, default 4
+	HeartbeatInterval time.Duration // default 500 ms
+	NMExpiry          time.Duration // default 4 s
+	RMArgs, NMArgs    []string      // extra flags
+}
+
+// Cluster is a running test cluster.
+type Cluster struct {
+	t       testing.TB
+	opts    Options
+	Dir     string // everything the cluster writes lives here
+	Bin     string
+	Secret  string
+	Staging string
+	RM      *Process
+	NMs     []*Process
+	http    *http.Client
+}
+
+// Start builds (once) and starts an RM and opts.NodeManagers NMs, and waits
+// until every NM is RUNNING in the RM's node list.
+func Start(t testing.TB, opts Options) *Cluster {
+	t.Helper()
+	if opts.NodeManagers == 0 {
+		opts.NodeManagers = 2
+	}
+	if opts.NodeMemoryMB == 0 {
+		opts.NodeMemoryMB = 4096
+	}
+	if opts.NodeVCores == 0 {
+		opts.NodeVCores = 4
+	}
+	if opts.HeartbeatInterval == 0 {
+		opts.HeartbeatInterval = 500 * time.Millisecond
+	}
+	if opts.NMExpiry == 0 {
+		opts.NMExpiry = 4 * time.Second
+	}
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &Cluster{t: t, opts: opts, Dir: dir, Bin: Binaries(t), Secret: filepath.Join(dir, "cluster-secret"),
+		Staging: filepath.Join(dir, "staging"), http: &http.Client{Timeout: 10 * time.Second}}
+	if err := os.MkdirAll(c.Staging, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.cleanup)
+	c.RM = startProcess(t, dir, "rm", filepath.Join(c.Bin, "resourcemanager"), append([]string{
+		"--web-address", "127.0.0.1:0", "--rpc-address", "127.0.0.1:0", "--cluster-secret-file", c.Secret,
+		"--heartbeat-interval", opts.HeartbeatInterval.String(), "--nm-expiry", opts.NMExpiry.String(),
+		"--staging-dir", c.Staging,
+	}, opts.RMArgs...), nil, 30*time.Second)
+	for i := range opts.NodeManagers {
+		c.NMs = append(c.NMs, c.StartNM(i))
+	}
+	c.WaitFor("every NodeManager RUNNING", 30*time.Second, func() (bool, string) {
+		nodes := c.Nodes()
+		running := 0
+		for _, n := range nodes {
+			if n.State == "RUNNING" {
+				running++
+			}
+		}
+		return running == opts.NodeManagers, fmt.Sprintf("%d of %d running: %+v", running, opts.NodeManagers, nodes)
+	})
+	return c
+}
+
+// StartNM starts NodeManager i with its own directories, or restarts it:
+// a restarted NM keeps its RPC port, so it is the same node (same NodeID).
+func (c *Cluster) StartNM(i int) *Process {
+	c.t.Helper()
+	nd := filepath.Join(c.Dir, fmt.Sprintf("nm%d", i))
+	name := fmt.Sprintf("nm%d", i)
+	rpcAddr := "127.0.0.1:0"
+	if i < len(c.NMs) {
+		rpcAddr = c.NMs[i].Addr("rpcAddress")
+	}
+	p := startProcess(c.t, c.Dir, name, filepath.Join(c.Bin, "nodemanager"), append([]string{
+		"--rm-addresses", c.RM.Addr("rpcAddress"), "--rpc-address", rpcAddr, "--web-address", "127.0.0.1:0",
+		"--memory-mb", fmt.Sprint(c.opts.NodeMemoryMB), "--vcores", fmt.Sprint(c.opts.NodeVCores),
+		"--local-dirs", filepath.Join(nd, "local"), "--log-dirs", filepath.Join(nd, "logs"),
+		"--state-dir", filepath.Join(nd, "state"), "--staging-dir", c.Staging, "--cluster-secret-file", c.Secret,
+		"--min-free-disk-mb", "1",
+	}, c.opts.NMArgs...), nil, 30*time.Second)
+	if i < len(c.NMs) {
+		c.NMs[i] = p
+	}
+	return p
+}
+
+// Web is the RM's REST base URL.
+func (c *Cluster) Web() string { return "http://" + c.RM.Addr("webAddress") }
+
+// Env is the environment a client needs to reach this cluster.
+func (c *Cluster) Env() []string {
+	return []string{"GOYARN_RM_ADDRESSES=" + c.RM.Addr("webAddress"), "GOYARN_STAGING_DIR=" + c.Staging}
+}
+
+func (c *Cluster) cleanup() {
+	for _, nm := range c.NMs {
+		_ = nm.Stop(10 * time.Second)
+	}
+	if c.RM != nil {
+		_ = c.RM.Stop(10 * time.Second)
+	}
+	if strays := killStrays(c.Dir); len(strays) > 0 {
+		c.t.Logf("killed %d container processes left behind: %v", len(strays), strays)
+	}
+	if c.t.Failed() {
+		for _, p := range append([]*Process{c.RM}, c.NMs...) {
+			if p != nil {
+				c.t.Logf("--- last lines of %s (%s) ---\n%s", p.Name, p.LogPath, tail(p.LogPath, 40))
+			}
+		}
+	}
+}
+
+// Do sends a REST request to the RM and decodes a JSON answer into out
+// (when non-nil); it returns the status code and the raw body.
+func (c *Cluster) Do(method, path string, body any, out any) (int, []byte) {
+	c.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	default:
+		data, err := json.Marshal(b)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		rd = bytes.NewReader(data)
+	}
+	req, err := http.NewRequest(method, c.Web()+path, rd)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	res, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	data, _ := io.ReadAll(res.Body)
+	if out != nil && res.StatusCode/100 == 2 {
+		if err := json.Unmarshal(data, out); err != nil {
+			c.t.Fatalf("%s %s: decoding %s: %v", method, path, data, err)
+		}
+	}
+	return res.StatusCode, data
+}
+
+// WaitFor polls cond until it holds or timeout passes; the string cond
+// returns describes the last observation for the failure message.
+func (c *Cluster) WaitFor(what string, timeout time.Duration, cond func() (bool, string)) {
+	c.t.Helper()
+	WaitFor(c.t, what, timeout, cond)
+}
+
+// WaitFor polls cond every 50 ms until it holds or timeout passes.
+func WaitFor(t testing.TB, what string, timeout time.Duration, cond func() (bool, string)) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	var last string
+	for {
+		ok, seen := cond()
+		if ok {
+			return
+		}
+		last = seen
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s; last seen: %s", timeout, what, last)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func secs(n int) time.Duration { return time.Duration(n) * time.Second }
