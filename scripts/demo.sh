@@ -16,8 +16,9 @@ common=(--cluster-secret-file "$D/cluster-secret" --staging-dir "$D/staging")
 say "== starting a one-machine goyarn cluster in $D"
 start_daemon rm resourcemanager --web-address $RM_WEB --rpc-address 127.0.0.1:8030 "${common[@]}"
 for i in 1 2; do
+  port=$((8030 + 10 * i)) # nm1: RPC 8040, web 8042; nm2: RPC 8050, web 8052
   start_daemon nm$i nodemanager --rm-addresses 127.0.0.1:8030 \
-    --rpc-address 127.0.0.1:80${i}0 --web-address 127.0.0.1:80${i}2 --memory-mb 4096 --vcores 4 \
+    --rpc-address 127.0.0.1:$port --web-address 127.0.0.1:$((port + 2)) --memory-mb 4096 --vcores 4 \
     --local-dirs "$D/nm$i/local" --log-dirs "$D/nm$i/logs" --state-dir "$D/nm$i/state" "${common[@]}"
 done
 for i in $(seq 100); do

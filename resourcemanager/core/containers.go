@@ -54,9 +54,9 @@ func (c *Core) finishContainer(ct *container, ev lifecycle.ContainerEvent, exit 
 		n.used = n.used.Sub(ct.resource)
 	}
 	c.sched.Release(ct.placement())
-	secs := int64(now.Sub(ct.allocated) / time.Second)
-	a.memorySeconds += secs * ct.resource.MemoryMB
-	a.vcoreSeconds += secs * ct.resource.VCores
+	mem, vc := resourceSeconds(ct, now)
+	a.memorySeconds += mem
+	a.vcoreSeconds += vc
 
 	att := a.attemptByID(ct.id.Attempt)
 	switch {
@@ -138,4 +138,11 @@ func (c *Core) nodeByID(id api.NodeID) *node {
 		return n
 	}
 	return c.inactive[id]
+}
+
+// resourceSeconds is what a container has used up to now, as YARN counts it:
+// MB-seconds and vcore-seconds from the allocation on, at ms precision.
+func resourceSeconds(ct *container, now time.Time) (mem, vcores int64) {
+	ms := now.Sub(ct.allocated).Milliseconds()
+	return ct.resource.MemoryMB * ms / 1000, ct.resource.VCores * ms / 1000
 }

@@ -60,6 +60,12 @@ func TestApplicationLifecycle(t *testing.T) {
 	for _, ct := range resp.Allocated {
 		h.heartbeat(ct.NodeID, running(ct.ID))
 	}
+	// Five 1 GB, 1-vcore containers (AM included) held for 1.5 s: 7680
+	// MB-seconds; vcore-seconds round down per container, as in YARN.
+	h.now = h.now.Add(1500 * time.Millisecond)
+	if v := h.app(id); v.MemorySeconds != 5*1024*3/2 || v.VcoreSeconds != 5 {
+		t.Fatalf("resource use %d MB-s, %d vcore-s; want 7680, 5", v.MemorySeconds, v.VcoreSeconds)
+	}
 	for _, ct := range resp.Allocated {
 		hb := h.heartbeat(ct.NodeID, exited(ct.ID, 0))
 		if len(hb.ContainersCompletedAck) != 1 || hb.ContainersCompletedAck[0] != ct.ID {

@@ -128,9 +128,9 @@ func (c *Core) appView(a *app, now time.Time) AppView {
 	for _, ct := range a.live {
 		v.Allocated = v.Allocated.Add(ct.resource)
 		v.RunningContainers++
-		secs := int64(now.Sub(ct.allocated) / time.Second)
-		v.MemorySeconds += secs * ct.resource.MemoryMB
-		v.VcoreSeconds += secs * ct.resource.VCores
+		mem, vc := resourceSeconds(ct, now)
+		v.MemorySeconds += mem
+		v.VcoreSeconds += vc
 	}
 	if att := a.current(); att != nil {
 		if att.am != nil {

@@ -48,7 +48,7 @@ func Binaries(t testing.TB) string {
 	if buildErr != nil {
 		t.Fatalf("building goyarn binaries: %v", buildErr)
 	}
-	for _, b := range []string{"resourcemanager", "nodemanager", "appmaster"} {
+	for _, b := range []string{"resourcemanager", "nodemanager", "appmaster", "goyarn"} {
 		if _, err := os.Stat(filepath.Join(binDir, b)); err != nil {
 			t.Fatalf("binary %s missing in %s (run make build): %v", b, binDir, err)
 		}
