@@ -40,16 +40,11 @@ type Config struct {
 
 // DefaultConfig returns the defaults.
 func DefaultConfig() Config {
-	admins := []string{}
-	if u, err := user.Current(); err == nil {
-		admins = append(admins, u.Username)
-	}
 	return Config{
 		ClusterID:         "goyarn",
 		WebAddress:        "127.0.0.1:8088",
 		RPCAddress:        "127.0.0.1:8030",
 		ClusterSecretFile: "~/.goyarn/cluster-secret",
-		AdminUsers:        admins,
 		HeartbeatInterval: time.Second,
 		NMExpiry:          30 * time.Second,
 		AMExpiry:          10 * time.Minute,
@@ -95,6 +90,17 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("scheduler: %w", err))
 	}
 	return errors.Join(errs...)
+}
+
+// admins returns the configured admin users, or the user running the RM.
+func (c Config) admins() []string {
+	if len(c.AdminUsers) > 0 {
+		return c.AdminUsers
+	}
+	if u, err := user.Current(); err == nil {
+		return []string{u.Username}
+	}
+	return nil
 }
 
 // isLoopback reports whether addr's host is a loopback address or localhost.

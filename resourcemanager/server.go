@@ -101,7 +101,7 @@ func Start(cfg Config, log *zap.Logger) (*Server, error) {
 	s.launcher.SetReport(s.core.AMLaunched)
 
 	app := webapp.New(webapp.Deps{
-		Core: s.core, Secret: secret, Tokens: tokens, AdminUsers: cfg.AdminUsers, Logger: log,
+		Core: s.core, Secret: secret, Tokens: tokens, AdminUsers: cfg.admins(), Logger: log,
 		Info: s.info, WebAddress: s.webAddr, MaxBodyBytes: cfg.MaxBodyBytes,
 	})
 	s.web = &http.Server{Handler: app.WebHandler(), ReadHeaderTimeout: 10 * time.Second}

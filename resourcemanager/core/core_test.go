@@ -316,7 +316,7 @@ func TestSubmitValidation(t *testing.T) {
 	}{
 		{"unknown queue", api.SubmissionContext{ApplicationID: id, Queue: "nope", AMContainer: api.LaunchContext{Commands: []string{"x"}}}, "unknown queue"},
 		{"no commands", api.SubmissionContext{ApplicationID: id}, "no commands"},
-		{"too big", api.SubmissionContext{ApplicationID: id, AMResource: api.Res(1 << 20, 1), AMContainer: api.LaunchContext{Commands: []string{"x"}}}, "maximum"},
+		{"too big", api.SubmissionContext{ApplicationID: id, AMResource: api.Res(1<<20, 1), AMContainer: api.LaunchContext{Commands: []string{"x"}}}, "maximum"},
 		{"negative", api.SubmissionContext{ApplicationID: id, AMResource: api.Res(-1, 1), AMContainer: api.LaunchContext{Commands: []string{"x"}}}, "invalid resource"},
 		{"no id", api.SubmissionContext{AMContainer: api.LaunchContext{Commands: []string{"x"}}}, "application-id"},
 	}

@@ -41,7 +41,9 @@ func newEnv(t *testing.T, tokens Tokens) *env {
 	}
 	t.Cleanup(c.Close)
 	app := New(Deps{Core: c, Secret: secret, Tokens: tokens, AdminUsers: []string{"admin"}, WebAddress: "rm:8088",
-		Info: func() Info { return Info{ClusterTimestamp: cfg.ClusterTimestamp, HAState: api.HAActive, Version: "test"} }, MaxBodyBytes: 4096})
+		Info: func() Info {
+			return Info{ClusterTimestamp: cfg.ClusterTimestamp, HAState: api.HAActive, Version: "test"}
+		}, MaxBodyBytes: 4096})
 	e := &env{t: t, web: httptest.NewServer(app.WebHandler()), rpcSrv: httptest.NewServer(app.RPCHandler()), secret: secret, core: c}
 	t.Cleanup(e.web.Close)
 	t.Cleanup(e.rpcSrv.Close)
