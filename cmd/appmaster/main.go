@@ -34,13 +34,15 @@ func main() {
 
 // env is what a subcommand gets besides its flags.
 type env struct {
-	getenv func(string) string
-	stderr io.Writer
+	getenv  func(string) string
+	environ func() []string // the whole environment (a driver child inherits it)
+	stdout  io.Writer
+	stderr  io.Writer
 }
 
 // run runs the command line args and returns the process exit code.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	e := env{getenv: getenv, stderr: stderr}
+	e := env{getenv: getenv, environ: os.Environ, stdout: stdout, stderr: stderr}
 	app := &cli.App{
 		Name:                      "appmaster",
 		Usage:                     "goyarn application master (run by a NodeManager in an AM container)",
@@ -52,7 +54,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			&cli.StringFlag{Name: "log-level", Value: "info", Usage: "debug, info, warn or error"},
 			&cli.DurationFlag{Name: "heartbeat-interval", Value: time.Second, Usage: "pause between allocate calls to the RM"},
 		},
-		Commands: []*cli.Command{shellCommand(e)},
+		Commands: []*cli.Command{shellCommand(e), sparkCommand(e)},
 	}
 	err := app.RunContext(ctx, args)
 	var ec cli.ExitCoder
