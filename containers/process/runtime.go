@@ -159,14 +159,11 @@ func (r *Runtime) Stop(ctx context.Context, id api.ContainerID, grace time.Durat
 	if err := signalGroup(c.pid, syscall.SIGTERM); err != nil {
 		return fmt.Errorf("stop %s: %w", id, err)
 	}
+	// The container is done when its whole process group is gone, not when
+	// the launch shell is: a command that outlives its shell (it was not the
+	// shell's last, exec'ed command) still gets the whole grace period.
 	if grace > 0 {
-		t := time.NewTimer(grace)
-		select {
-		case <-c.done:
-		case <-t.C:
-		case <-ctx.Done():
-		}
-		t.Stop()
+		r.waitGroupGone(ctx, c.pid, grace)
 	}
 	if !c.isExited() {
 		r.force(c, &outcome{Kind: kindKilled, ExitCode: 128 + int(syscall.SIGKILL),
@@ -191,6 +188,43 @@ func (r *Runtime) force(c *container, o *outcome) {
 	if err := writeJSON(filepath.Join(c.dir, fileOutcome), o); err != nil {
 		r.log.Warn("recording container outcome failed", zap.String("container_id", c.id.String()), zap.Error(err))
 	}
+}
+
+// waitGroupGone waits until process group pgid has no live process left,
+// grace passes or ctx ends, whichever comes first.
+func (r *Runtime) waitGroupGone(ctx context.Context, pgid int, grace time.Duration) {
+	deadline := time.NewTimer(grace)
+	defer deadline.Stop()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for r.groupAlive(pgid) {
+		select {
+		case <-deadline.C:
+			return
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// groupAlive reports whether any process of group pgid still runs. Zombies
+// do not count: an orphan that exited may wait long to be reaped (PID 1 in
+// a container does not always reap).
+func (r *Runtime) groupAlive(pgid int) bool {
+	if err := syscall.Kill(-pgid, 0); errors.Is(err, syscall.ESRCH) {
+		return false
+	}
+	procs, err := scanProcs(r.procRoot)
+	if err != nil {
+		return true
+	}
+	for _, p := range procs {
+		if p.pgid == pgid && processAlive(r.procRoot, p.pid, p.startTicks) {
+			return true
+		}
+	}
+	return false
 }
 
 // signalGroup signals process group pgid; a group that is gone is no error.

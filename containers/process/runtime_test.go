@@ -111,7 +111,7 @@ func TestStopKillsWholeGroup(t *testing.T) {
 	if err != nil {
 		t.Fatalf("bg.pid %q: %v", bg, err)
 	}
-	if err := r.Stop(testCtx(t), spec.ID, 5*time.Second); err != nil {
+	if err := r.Stop(testCtx(t), spec.ID, time.Second); err != nil {
 		t.Fatal(err)
 	}
 	st := waitT(t, r, spec.ID)
