@@ -7,8 +7,10 @@ BIN        := $(CURDIR)/bin
 VERSION    ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS    := -s -w -X github.com/goyarn/goyarn/resourcemanager.Version=$(VERSION) \
               -X github.com/goyarn/goyarn/nodemanager.Version=$(VERSION)
-# every cmd/<name> with a main package: resourcemanager, nodemanager, appmaster, goyarn (gosubmit with issue 3)
-BINARIES   := $(filter-out internal,$(notdir $(wildcard cmd/*)))
+# every cmd/<name>: resourcemanager, nodemanager, appmaster, gosubmit, goyarn, goyarn-sh;
+# and every examples/<name>: pi, wordcount
+BINARIES   := $(addprefix ./cmd/,$(filter-out internal,$(notdir $(wildcard cmd/*)))) \
+              $(addprefix ./examples/,$(notdir $(patsubst %/,%,$(wildcard examples/*/))))
 TEST_FLAGS ?= -race -count=1 -timeout 20m
 
 .PHONY: all build test unit e2e demo stop bench lint clean tools
@@ -18,7 +20,7 @@ all: build
 ## build: static binaries into bin/
 build:
 	@mkdir -p $(BIN)
-	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/ $(addprefix ./cmd/,$(BINARIES))
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/ $(BINARIES)
 
 ## test: lint, unit tests with -race, then the end-to-end suites against bin/
 test: tools lint build

@@ -36,7 +36,7 @@ func Binaries(t testing.TB) string {
 			buildErr = err
 			return
 		}
-		cmd := exec.Command("go", "build", "-o", dir+"/", "./cmd/...")
+		cmd := exec.Command("go", "build", "-o", dir+"/", "./cmd/...", "./examples/...")
 		cmd.Dir = root
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
@@ -48,7 +48,7 @@ func Binaries(t testing.TB) string {
 	if buildErr != nil {
 		t.Fatalf("building goyarn binaries: %v", buildErr)
 	}
-	for _, b := range []string{"resourcemanager", "nodemanager", "appmaster", "goyarn"} {
+	for _, b := range []string{"resourcemanager", "nodemanager", "appmaster", "goyarn", "gosubmit", "pi", "wordcount"} {
 		if _, err := os.Stat(filepath.Join(binDir, b)); err != nil {
 			t.Fatalf("binary %s missing in %s (run make build): %v", b, binDir, err)
 		}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -197,3 +198,13 @@ func WaitFor(t testing.TB, what string, timeout time.Duration, cond func() (bool
 }
 
 func secs(n int) time.Duration { return time.Duration(n) * time.Second }
+
+// Command prepares one of the cluster's client binaries (goyarn, gosubmit,
+// pi, …) with the environment that points it at this cluster.
+func (c *Cluster) Command(bin string, args ...string) *exec.Cmd {
+	cmd := exec.Command(filepath.Join(c.Bin, bin), args...)
+	cmd.Env = append(os.Environ(), c.Env()...)
+	cmd.Env = append(cmd.Env, "USER=tester")
+	return cmd
+}
+
