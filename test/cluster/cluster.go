@@ -207,4 +207,3 @@ func (c *Cluster) Command(bin string, args ...string) *exec.Cmd {
 	cmd.Env = append(cmd.Env, "USER=tester")
 	return cmd
 }
-
