@@ -54,6 +54,22 @@ import json, sys
 for n in json.load(sys.stdin)["nodes"]["node"]:
     print("  %-16s %-8s used %5d MB / avail %5d MB, %d containers" % (n["id"], n["state"], n["usedMemoryMB"], n["availMemoryMB"], n["numContainers"]))'
 
+say ""
+say "== SparkPi in cluster mode: the driver runs in the ApplicationMaster's container"
+say "\$ gosubmit --master yarn --deploy-mode cluster --num-executors 2 bin/pi 10"
+out=$("$GOYARN_BIN/gosubmit" --master yarn --deploy-mode cluster --num-executors 2 "$GOYARN_BIN/pi" 10 2>&1) || { echo "$out"; die "pi failed in cluster mode"; }
+grep -E "Submitted application|state: |final status" <<<"$out" | sed 's/^/  /'
+pi_app=$(grep -o 'application_[0-9]*_[0-9]*' <<<"$out" | head -1)
+say "\$ goyarn logs -applicationId $pi_app -am 1 -log_files stdout"
+"$GOYARN_BIN/goyarn" logs -applicationId "$pi_app" -am 1 -log_files stdout | grep -E '^(Container:|Pi is roughly)'
+
+say ""
+say "== SparkPi in client mode: the driver runs here, its output on this console"
+say "\$ gosubmit --master yarn --deploy-mode client --num-executors 2 bin/pi 10   (engine INFO logs hidden)"
+"$GOYARN_BIN/gosubmit" --master yarn --deploy-mode client --num-executors 2 "$GOYARN_BIN/pi" 10 2>&1 \
+  | grep -E "Pi is roughly|Submitted application|registered executor|has started running|state: FINISHED" | sed -E 's/\t/ /g; s/^/  /' \
+  || die "pi failed in client mode"
+
 cat <<MSG
 
 The cluster keeps running:
