@@ -91,6 +91,9 @@ func ConfigFromEnv(lookup func(string) (string, bool), args []string) (Config, e
 			*dst = n
 		}
 	}
+	if secret := get(protocol.EnvSecret); secret != "" {
+		c.Conf[confSecret] = secret // the environment's secret wins over --conf
+	}
 	c.DriverHost = first(get(protocol.EnvDriverHost), get(api.EnvNMHost), c.DriverHost)
 	c.DriverInfoFile = get(protocol.EnvDriverInfoFile)
 	atoi(protocol.EnvLocalExecutors, &c.LocalExecutors)
@@ -194,9 +197,9 @@ func (c Config) cores(local bool) int {
 const (
 	confHeartbeatInterval = "spark.executor.heartbeatInterval" // 10s
 	confLogLevel          = "spark.log.level"                  // INFO
-	// confSecret, when set (gosubmit may pass a random one with --conf),
-	// is required as a bearer token by the executors' endpoints and by
-	// the driver's registration and heartbeat endpoints.
+	// confSecret, when set (from protocol.EnvSecret, which gosubmit always
+	// sets, or --conf), is required as a bearer token by every endpoint of
+	// the driver and the executors.
 	confSecret = "spark.authenticate.secret"
 )
 

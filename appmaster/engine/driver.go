@@ -235,11 +235,11 @@ func (d *driver) awaitAck(ctx context.Context, timeout time.Duration) {
 func (d *driver) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("POST "+protocol.PathRegisterExecutor, wire.RequireSecret(d.set.secret, http.HandlerFunc(d.handleRegister)))
-	mux.HandleFunc("POST "+protocol.PathExecutorLost, d.handleLost)
-	mux.HandleFunc("GET "+protocol.PathDriverStatus, func(w http.ResponseWriter, _ *http.Request) {
+	mux.Handle("POST "+protocol.PathExecutorLost, wire.RequireSecret(d.set.secret, http.HandlerFunc(d.handleLost)))
+	mux.Handle("GET "+protocol.PathDriverStatus, wire.RequireSecret(d.set.secret, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		rpc.WriteJSON(w, http.StatusOK, d.status())
-	})
-	mux.HandleFunc("POST "+protocol.PathDriverAck, d.handleAck)
+	})))
+	mux.Handle("POST "+protocol.PathDriverAck, wire.RequireSecret(d.set.secret, http.HandlerFunc(d.handleAck)))
 	mux.Handle("POST "+wire.PathHeartbeat, wire.RequireSecret(d.set.secret, http.HandlerFunc(d.handleHeartbeat)))
 	return mux
 }

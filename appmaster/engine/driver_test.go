@@ -35,8 +35,8 @@ func startDriverRole(t *testing.T, executors int, conf map[string]string, main M
 	t.Helper()
 	app, _ := testApp()
 	r := &driverRun{t: t, app: app, infoDir: t.TempDir(), done: make(chan error, 1), started: make(chan struct{}), conf: conf,
-		hc: &http.Client{Transport: &http.Transport{}}}
-	t.Cleanup(r.hc.CloseIdleConnections)
+		hc: &http.Client{Transport: bearer{secret: conf[confSecret], next: &http.Transport{}}}}
+	t.Cleanup(r.hc.CloseIdleConnections) // the driver's client is the AM: it holds the secret
 	cfg := DefaultConfig()
 	cfg.Role = protocol.RoleDriver
 	cfg.Executors = executors
@@ -329,14 +329,31 @@ func TestSecretGuardsTheEngineEndpoints(t *testing.T) {
 		_, err := Count(Map(Range(c, 0, 10, 2), mapFnOf(c)))
 		return err
 	})
-	if code := r.post(protocol.PathRegisterExecutor, `{"executorId":"1","host":"127.0.0.1","port":9,"cores":1}`); code != http.StatusUnauthorized {
-		t.Errorf("registration without the secret: HTTP %d, want 401", code)
+	for _, p := range []string{protocol.PathRegisterExecutor, wire.PathHeartbeat} {
+		res, err := http.Post("http://"+r.info.URL+p, "application/json", strings.NewReader(`{"executorId":"1","host":"127.0.0.1","port":9,"cores":1}`))
+		if err != nil || res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("%s without the secret: %v %v, want 401", p, res, err)
+		}
+		if res != nil {
+			res.Body.Close()
+		}
 	}
-	if code := r.post(wire.PathHeartbeat, `{"executorId":"1"}`); code != http.StatusUnauthorized {
-		t.Errorf("heartbeat without the secret: HTTP %d, want 401", code)
+	// The AM's endpoints need it too (the AM has it from its environment).
+	plain := &http.Client{Transport: &http.Transport{}}
+	defer plain.CloseIdleConnections()
+	for _, p := range []string{protocol.PathExecutorLost, protocol.PathDriverAck} {
+		res, err := plain.Post("http://"+r.info.URL+p, "application/json", strings.NewReader(`{"executorId":"1"}`))
+		if err != nil || res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("%s without the secret: %v %v, want 401", p, res, err)
+		}
+		if res != nil {
+			res.Body.Close()
+		}
 	}
-	if st := r.status(); st.State != protocol.DriverWaiting { // the AM's endpoints stay open
-		t.Errorf("status = %+v", st)
+	if res, err := plain.Get("http://" + r.info.URL + protocol.PathDriverStatus); err != nil || res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("status without the secret: %v %v, want 401", res, err)
+	} else {
+		res.Body.Close()
 	}
 	r.startExecutor("1") // has the secret from the conf
 	waitFor(t, "SUCCEEDED", func() bool { return r.status().State == protocol.DriverSucceeded })
@@ -360,3 +377,19 @@ func TestDriverRemovesSilentExecutors(t *testing.T) {
 		t.Error("the removal's reason is not in the log")
 	}
 }
+
+// bearer adds the application's secret to every request, as the AM does.
+type bearer struct {
+	secret string
+	next   *http.Transport
+}
+
+func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
+	if b.secret != "" {
+		r = r.Clone(r.Context())
+		r.Header.Set("Authorization", "Bearer "+b.secret)
+	}
+	return b.next.RoundTrip(r)
+}
+
+func (b bearer) CloseIdleConnections() { b.next.CloseIdleConnections() }

@@ -131,6 +131,9 @@ func Run(ctx context.Context, opts Options, deps Deps) (Result, error) {
 	if deps.Log == nil {
 		deps.Log = zap.NewNop()
 	}
+	if opts.Secret == "" {
+		opts.Secret = lookupEnv(deps.Environ, protocol.EnvSecret)
+	}
 	deps.Timing = deps.Timing.withDefaults()
 	app := deps.RM.AttemptID().App
 	tr := http.DefaultTransport.(*http.Transport).Clone()
@@ -200,7 +203,7 @@ func (a *sparkAM) run(ctx context.Context) (Result, error) {
 		host, port = h, atoi(p)
 	}
 	a.driverURL = driverURL
-	a.dc = newDriverClient(driverURL, a.http, a.t.DriverCallTimeout)
+	a.dc = newDriverClient(driverURL, a.opts.Secret, a.http, a.t.DriverCallTimeout)
 	reg, err := a.deps.RM.Register(ctx, host, port, "")
 	if err != nil {
 		a.stopDriver()
@@ -333,4 +336,14 @@ func withTail(diag, tail string) string {
 func atoi(s string) int {
 	n, _ := strconv.Atoi(strings.TrimSpace(s))
 	return n
+}
+
+// lookupEnv finds key in KEY=VALUE entries.
+func lookupEnv(environ []string, key string) string {
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == key {
+			return v
+		}
+	}
+	return ""
 }

@@ -19,12 +19,13 @@ var ErrDriver = errors.New("driver call failed")
 // driverClient calls the driver's endpoints (protocol.Path*).
 type driverClient struct {
 	base    string // http://host:port
+	secret  string // sent as a bearer token when set
 	http    *http.Client
 	timeout time.Duration // per call
 }
 
-func newDriverClient(url string, hc *http.Client, timeout time.Duration) *driverClient {
-	return &driverClient{base: "http://" + url, http: hc, timeout: timeout}
+func newDriverClient(url, secret string, hc *http.Client, timeout time.Duration) *driverClient {
+	return &driverClient{base: "http://" + url, secret: secret, http: hc, timeout: timeout}
 }
 
 // status GETs the driver's status.
@@ -64,6 +65,9 @@ func (d *driverClient) call(ctx context.Context, method, path string, in, out an
 	}
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if d.secret != "" {
+		req.Header.Set("Authorization", "Bearer "+d.secret)
 	}
 	resp, err := d.http.Do(req)
 	if err != nil {

@@ -28,6 +28,9 @@ func (o Options) ExecutorLaunch(app api.ApplicationID, driverURL, executorID str
 	env[protocol.EnvExecutorID] = executorID
 	env[protocol.EnvAppID] = app.String()
 	env[protocol.EnvConf] = confJSON(o.Conf)
+	if o.Secret != "" {
+		env[protocol.EnvSecret] = o.Secret
+	}
 	if o.ExecutorImage != "" {
 		env[api.EnvRuntimeType] = "docker"
 		env[api.EnvRuntimeDockerImg] = o.ExecutorImage

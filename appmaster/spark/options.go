@@ -67,6 +67,10 @@ type Options struct {
 	// DriverTimeout is how long a client-mode driver may not answer before
 	// the application fails (--driver-timeout).
 	DriverTimeout time.Duration
+	// Secret is the application's shared secret (protocol.EnvSecret in the
+	// AM's environment, never a flag): sent to the driver with every call
+	// and handed to the executors. Run reads it from Deps.Environ when empty.
+	Secret string
 }
 
 // DefaultOptions: cluster mode, 2 executors of 1024 MB and 1 core, a 30 s

@@ -2,6 +2,8 @@ package gosubmit
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -65,9 +67,15 @@ type Options struct {
 	ReportGiveUp time.Duration
 	// TempDir holds the client-mode driver's info file (default os.TempDir()).
 	TempDir string
+	// NewSecret makes the application's shared secret (protocol.EnvSecret;
+	// default: 32 random bytes, hex).
+	NewSecret func() string
 }
 
 func (o *Options) setDefaults() {
+	if o.NewSecret == nil {
+		o.NewSecret = randomSecret
+	}
 	if o.Stdout == nil {
 		o.Stdout = os.Stdout
 	}
@@ -247,4 +255,13 @@ func remoteError(con *console, what string, err error) error {
 	}
 	con.errorf("%s: %s", what, client.Message(err))
 	return failed(ExitFailed)
+}
+
+// randomSecret is 32 random bytes, hex-encoded.
+func randomSecret() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic("crypto/rand failed: " + err.Error()) // never happens on Linux
+	}
+	return hex.EncodeToString(b)
 }

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/goyarn/goyarn/api"
+	"github.com/goyarn/goyarn/api/yarn"
+	"github.com/goyarn/goyarn/appmaster/engine/protocol"
 	"github.com/goyarn/goyarn/client/gosubmit"
 )
 
@@ -140,8 +142,14 @@ func TestClientModeRunsTheDriverHere(t *testing.T) {
 	if strings.Contains(strings.Join(got, " "), "--driver-env") || strings.Contains(strings.Join(got, " "), "--arg") {
 		t.Errorf("client mode AM has driver words: %q", got)
 	}
-	if env := s.AMContainerSpec.Environment.Entry; len(env) != 1 || env[0].Key != "AMX" {
+	// The application's secret travels in the AM's environment, never on its
+	// command line.
+	if env := s.AMContainerSpec.Environment.Entry; len(env) != 2 || env[0].Key != "AMX" ||
+		env[1] != (yarn.KeyValue{Key: protocol.EnvSecret, Value: testSecret}) {
 		t.Errorf("AM environment %+v", env)
+	}
+	if strings.Contains(strings.Join(got, " "), testSecret) {
+		t.Errorf("the secret is on the AM's command line: %q", got)
 	}
 	if pid := driverPID(t, res.err); !gone(pid) {
 		t.Errorf("driver %d still exists", pid)

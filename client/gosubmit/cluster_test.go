@@ -13,6 +13,7 @@ import (
 
 	"github.com/goyarn/goyarn/api"
 	"github.com/goyarn/goyarn/api/yarn"
+	"github.com/goyarn/goyarn/appmaster/engine/protocol"
 	"github.com/goyarn/goyarn/client/internal/clienttest"
 )
 
@@ -75,8 +76,12 @@ func TestClusterModeSubmission(t *testing.T) {
 	if !reflect.DeepEqual(keys, []string{"appmaster", "in put.txt", "pi"}) {
 		t.Errorf("local resources %v", keys)
 	}
-	if len(spec.Environment.Entry) != 1 || spec.Environment.Entry[0] != (yarn.KeyValue{Key: "MODE", Value: "$HOME"}) {
+	if len(spec.Environment.Entry) != 2 || spec.Environment.Entry[0] != (yarn.KeyValue{Key: protocol.EnvSecret, Value: testSecret}) ||
+		spec.Environment.Entry[1] != (yarn.KeyValue{Key: "MODE", Value: "$HOME"}) {
 		t.Errorf("AM environment %+v", spec.Environment.Entry)
+	}
+	if strings.Contains(strings.Join(spec.Commands.Command, " "), testSecret) {
+		t.Errorf("the secret is on the AM's command line")
 	}
 	if len(spec.Commands.Command) != 1 {
 		t.Fatalf("commands %q", spec.Commands.Command)

@@ -2,6 +2,7 @@ package gosubmit
 
 import (
 	"encoding/json"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -76,9 +77,10 @@ func commandLine(words []string) string {
 
 // submission is the application-submission-context of the AM.
 func (sp *spec) submission(id api.ApplicationID, resources map[string]api.LocalResource, driverURL string) api.SubmissionContext {
-	var env map[string]string
-	if len(sp.amEnv) > 0 {
-		env = sp.amEnv
+	env := make(map[string]string, len(sp.amEnv)+1)
+	maps.Copy(env, sp.amEnv)
+	if sp.secret != "" {
+		env[protocol.EnvSecret] = sp.secret // in the environment, never on a command line
 	}
 	return api.SubmissionContext{
 		ApplicationID:   id,
@@ -107,6 +109,7 @@ func (sp *spec) driverEnv(id api.ApplicationID, infoFile string) []string {
 		protocol.EnvExecutors + "=" + strconv.Itoa(sp.executors),
 		protocol.EnvExecutorCores + "=" + strconv.FormatInt(sp.executorCores, 10),
 		protocol.EnvConf + "=" + string(conf),
+		protocol.EnvSecret + "=" + sp.secret,
 	}
 }
 

@@ -273,6 +273,9 @@ type result struct {
 	code     int
 }
 
+// testSecret is the application secret every test submission carries.
+const testSecret = "test-secret-0123456789abcdef"
+
 // testNow is the fixed clock of the log lines: 24/05/06 07:08:09.
 var testNow = time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
 
@@ -282,6 +285,7 @@ func baseOptions(stdout, stderr *syncBuffer) gosubmit.Options {
 		Now:                func() time.Time { return testNow },
 		Getenv:             func(string) string { return "" },
 		IsTerminal:         func(io.Writer) bool { return false },
+		NewSecret:          func() string { return testSecret },
 		DriverStartTimeout: 20 * time.Second, DriverStopGrace: 5 * time.Second,
 		FinalStateWait: 20 * time.Second, DriverExitWait: 20 * time.Second,
 		ClientOptions: client.Options{BackoffBase: time.Millisecond, BackoffMax: 5 * time.Millisecond,

@@ -57,6 +57,7 @@ type spec struct {
 	conf        map[string]string // effective configuration, passed to the driver
 	executorEnv map[string]string // spark.executorEnv.*
 	amEnv       map[string]string // spark.yarn.appMasterEnv.*
+	secret      string            // protocol.EnvSecret: the application's shared secret
 	image       string
 	driverHost  string
 
@@ -108,7 +109,7 @@ func parseSpec(c *cli.Context, o *Options) (*spec, error) {
 	}
 	sp := &spec{args: args[1:], conf: conf, verbose: c.Bool("verbose"), follow: c.Bool("follow"),
 		image: c.String("image"), stagingDir: c.String("staging-dir"), user: c.String("user"),
-		failoverWait: c.Duration("failover-wait"), failoverWaitSet: c.IsSet("failover-wait")}
+		failoverWait: c.Duration("failover-wait"), failoverWaitSet: c.IsSet("failover-wait"), secret: o.NewSecret()}
 	validateConf(conf, &bad)
 
 	st := settings{c: c, conf: conf}

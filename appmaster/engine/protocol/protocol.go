@@ -33,6 +33,12 @@ const (
 	EnvAppID = "GOYARN_ENGINE_APP_ID"
 	// EnvConf is a JSON object of the --conf key/values.
 	EnvConf = "GOYARN_ENGINE_CONF"
+	// EnvSecret is the application's shared secret: gosubmit makes a random
+	// one per application and passes it through the environment (never the
+	// command line) to the AM, which hands it to the driver and executors.
+	// Every engine endpoint — the driver's, the AM's calls to it, the
+	// executors' — requires it as "Authorization: Bearer <secret>".
+	EnvSecret = "GOYARN_ENGINE_SECRET"
 )
 
 // Driver environment.
