@@ -42,3 +42,28 @@ func TestProxyFreezeHoldsBytes(t *testing.T) {
 		t.Fatalf("after thaw: %q, %v", out, err)
 	}
 }
+
+func TestEnsembleReelectsAfterLeaderLoss(t *testing.T) {
+	e := Start(t, Options{Servers: 3})
+	old := e.Leader()
+	if old < 0 {
+		t.Fatal("a serving ensemble without a leader")
+	}
+	for i := range e.Servers {
+		if m, err := e.Mode(i); err != nil || (m != "leader" && m != "follower") {
+			t.Fatalf("server %d: %q, %v", i, m, err)
+		}
+	}
+	e.Kill(old)
+	e.WaitServing() // the two survivors form a quorum again
+	if now := e.Leader(); now < 0 || now == old {
+		t.Fatalf("leader after losing server %d: %d", old, now)
+	}
+	e.Restart(old)
+	if m, err := e.Mode(old); err != nil || m != "follower" {
+		t.Fatalf("restarted server: %q, %v", m, err)
+	}
+	if n := len(strings.Split(e.ConnectString(), ",")); n != 3 {
+		t.Fatalf("connect string %q", e.ConnectString())
+	}
+}
