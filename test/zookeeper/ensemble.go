@@ -161,6 +161,26 @@ func (e *Ensemble) Leader() int {
 	return -1
 }
 
+// WaitLeader waits until a server other than not (-1: any) leads the
+// ensemble and returns its index, failing the test after the start timeout.
+// After killing the leader, the survivors may still call themselves
+// followers for a moment: wait here, not in WaitServing.
+func (e *Ensemble) WaitLeader(not int) int {
+	e.t.Helper()
+	deadline := time.Now().Add(e.opts.StartTimeout)
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if l := e.Leader(); l >= 0 && l != not {
+			return l
+		}
+		if time.Now().After(deadline) {
+			e.t.Fatalf("no zookeeper leader (other than server %d) after %s", not, e.opts.StartTimeout)
+		}
+		<-tick.C
+	}
+}
+
 // WaitServing waits until every running server serves clients, failing the
 // test after the start timeout.
 func (e *Ensemble) WaitServing() {

@@ -55,10 +55,8 @@ func TestEnsembleReelectsAfterLeaderLoss(t *testing.T) {
 		}
 	}
 	e.Kill(old)
-	e.WaitServing() // the two survivors form a quorum again
-	if now := e.Leader(); now < 0 || now == old {
-		t.Fatalf("leader after losing server %d: %d", old, now)
-	}
+	e.WaitLeader(old) // the two survivors form a quorum again
+	e.WaitServing()
 	e.Restart(old)
 	if m, err := e.Mode(old); err != nil || m != "follower" {
 		t.Fatalf("restarted server: %q, %v", m, err)
