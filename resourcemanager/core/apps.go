@@ -55,7 +55,7 @@ func (c *Core) Submit(ctx context.Context, sub api.SubmissionContext, user strin
 	a := &app{
 		id: sub.ApplicationID, user: user, sub: sub, queue: queue, state: api.AppNew, finalStatus: api.FinalUndefined,
 		submitTime: now, maxAttempts: sub.MaxAttempts,
-		live: map[api.ContainerID]*container{}, nodes: map[api.NodeID]bool{},
+		live: map[api.ContainerID]*container{}, nodes: map[api.NodeID]bool{}, gone: map[api.ContainerID]bool{},
 	}
 	c.appEvent(a, lifecycle.AppStart)
 	c.apps[a.id] = a
@@ -234,6 +234,7 @@ func (c *Core) maybeRetire(a *app) {
 		return
 	}
 	a.retired = true
+	a.gone = nil
 	c.sched.RemoveApp(a.id)
 }
 

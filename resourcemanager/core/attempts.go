@@ -119,7 +119,9 @@ func (c *Core) RegisterAM(req rpc.RegisterAMRequest) (rpc.RegisterAMResponse, er
 	}
 	now := c.now()
 	if !att.registered {
-		if !c.attemptEvent(att, lifecycle.AttemptRegistered) {
+		// A recovered attempt may already be RUNNING: its AM re-registers
+		// with this RM after a failover.
+		if !(att.recovered && att.state == api.AttemptRunning) && !c.attemptEvent(att, lifecycle.AttemptRegistered) {
 			return rpc.RegisterAMResponse{}, wrapf(ErrConflict, "%s cannot register in state %s", att.id, att.state)
 		}
 		if a.state == api.AppAccepted {
@@ -136,8 +138,10 @@ func (c *Core) RegisterAM(req rpc.RegisterAMRequest) (rpc.RegisterAMResponse, er
 		MaximumCapability: c.sched.MaximumAllocation(), MinimumCapability: c.sched.MinimumAllocation(),
 		Queue: a.queue, User: a.user,
 	}
+	// Running containers the AM may not know of: those of earlier attempts,
+	// and after a failover its own (a previous active granted them).
 	for _, ct := range a.live {
-		if !ct.am && ct.id.Attempt != att.id {
+		if !ct.am && (ct.id.Attempt != att.id || att.recovered) {
 			resp.ContainersFromPreviousAttempts = append(resp.ContainersFromPreviousAttempts, ct.rpc())
 		}
 	}

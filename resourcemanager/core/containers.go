@@ -14,6 +14,11 @@ import (
 
 // newContainer records a placement as a container with a signed token.
 func (c *Core) newContainer(a *app, att *attempt, n *node, p scheduler.Placement, now time.Time) *container {
+	// Sequence 1 of an attempt is its AM container, in every epoch: an
+	// adopted container is recognised as the AM by it.
+	if !p.AM && att.nextSeq < 2 {
+		att.nextSeq = 2
+	}
 	ct := &container{
 		id:  api.ContainerID{Attempt: att.id, Epoch: c.cfg.Epoch, Seq: att.nextSeq},
 		app: a, node: n.id, nodeHTTP: n.httpAddress, resource: p.Resource, priority: p.Priority, am: p.AM,
@@ -49,6 +54,9 @@ func (c *Core) finishContainer(ct *container, ev lifecycle.ContainerEvent, exit 
 	delete(c.containers, ct.id)
 	a := ct.app
 	delete(a.live, ct.id)
+	if ct.id.Epoch < c.cfg.Epoch {
+		a.gone[ct.id] = true // a previous active's container: never adopt it again
+	}
 	if n := c.nodeByID(ct.node); n != nil {
 		delete(n.containers, ct.id)
 		n.used = n.used.Sub(ct.resource)

@@ -60,6 +60,9 @@ type Core struct {
 	containers map[api.ContainerID]*container
 	nextSeq    int32
 	stats      counters
+	// recoverUntil is the end of the recovery grace period: no new
+	// containers are scheduled before it.
+	recoverUntil time.Time
 }
 
 // counters are cumulative since this RM started.
@@ -111,6 +114,9 @@ func (c *Core) Tick(now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.expireNodes(now)
+	if !c.recoverUntil.IsZero() && !c.recovering(now) {
+		c.finishRecovery(now)
+	}
 	c.expireAMs(now)
 	c.expireAllocations(now)
 	c.schedule(now)
@@ -118,6 +124,9 @@ func (c *Core) Tick(now time.Time) {
 
 // schedule runs one scheduling pass and turns placements into containers.
 func (c *Core) schedule(now time.Time) {
+	if c.recovering(now) {
+		return
+	}
 	for _, p := range c.sched.Schedule(now) {
 		a := c.apps[p.App]
 		var att *attempt

@@ -40,13 +40,14 @@ type harness struct {
 	now      time.Time
 	secret   security.Secret
 	nodeResp map[api.NodeID]int64
+	store    *mem.Store
 }
 
 var t0 = time.UnixMilli(1700000000000)
 
 func newHarness(t *testing.T, tweak ...func(*Config, *scheduler.Config)) *harness {
 	t.Helper()
-	h := &harness{t: t, launcher: &fakeLauncher{}, now: t0, secret: security.NewSecret([]byte("0123456789abcdef0123")), nodeResp: map[api.NodeID]int64{}}
+	h := &harness{t: t, launcher: &fakeLauncher{}, now: t0, secret: security.NewSecret([]byte("0123456789abcdef0123")), nodeResp: map[api.NodeID]int64{}, store: mem.New()}
 	cfg := DefaultConfig()
 	cfg.ClusterTimestamp = t0.UnixMilli()
 	cfg.Epoch = 1
@@ -58,7 +59,7 @@ func newHarness(t *testing.T, tweak ...func(*Config, *scheduler.Config)) *harnes
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.c, err = New(cfg, Deps{Scheduler: sched, Store: mem.New(), Launcher: h.launcher, Secret: h.secret, Now: func() time.Time { return h.now }})
+	h.c, err = New(cfg, Deps{Scheduler: sched, Store: h.store, Launcher: h.launcher, Secret: h.secret, Now: func() time.Time { return h.now }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,6 +28,8 @@ type app struct {
 	live map[api.ContainerID]*container
 	// nodes that ran a container of the app: told to clean up when it ends
 	nodes map[api.NodeID]bool
+	// containers of older epochs this RM finished: never adopted again
+	gone map[api.ContainerID]bool
 	// aggregate resource use of finished containers
 	memorySeconds, vcoreSeconds int64
 	retired                     bool // terminal, no live containers, out of the scheduler
@@ -68,6 +70,7 @@ type attempt struct {
 	diagnostics string
 	exitStatus  int
 	nextSeq     int64 // next container sequence number
+	recovered   bool  // rebuilt from the store by this RM
 
 	// AM-RM protocol state
 	registered     bool

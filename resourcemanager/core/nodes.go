@@ -132,6 +132,12 @@ func (c *Core) nodeContainerReport(n *node, st rpc.ContainerStatus, now time.Tim
 		c.containerReport(ct, st, now)
 		return
 	}
+	if ct == nil {
+		if a, att, ok := c.adoptable(st); ok {
+			c.adopt(n, a, att, st, now)
+			return
+		}
+	}
 	if st.State != api.RunComplete {
 		// Running, but not ours (its app ended, or it was completed as lost
 		// while the node was away): stop it.
