@@ -110,7 +110,10 @@ func (s *Server) start(o Options) error {
 		"-cp", o.classpath(), "org.apache.zookeeper.server.quorum.QuorumPeerMain", filepath.Join(s.Dir, "zoo.cfg"))
 	cmd.Dir = s.Dir
 	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Pdeathsig: a test binary killed by `go test -timeout` (no cleanups
+	// run then) takes its servers with it. (It fires when the forking OS
+	// thread exits; Go keeps its threads for the life of the process.)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		logf.Close()
 		return fmt.Errorf("starting zookeeper server %d: %w", s.ID, err)
