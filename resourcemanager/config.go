@@ -27,7 +27,14 @@ type Config struct {
 	AMMaxAttempts     int           `yaml:"am-max-attempts" usage:"most attempts any application gets"`
 	MaxCompletedApps  int           `yaml:"max-completed-applications" usage:"finished applications kept for queries"`
 	StagingDir        string        `yaml:"staging-dir" usage:"staging directory shared with clients and NodeManagers (passed to AMs)"`
-	Recovery          string        `yaml:"recovery" usage:"state store: memory (nothing survives a restart)"`
+	Recovery          string        `yaml:"recovery" usage:"state store: memory (nothing survives a restart), filesystem (state-dir; one RM) or zookeeper (zk-address; required for HA)"`
+	StateDir          string        `yaml:"state-dir" usage:"directory of the filesystem state store"`
+	RecoveryGrace     time.Duration `yaml:"recovery-grace" usage:"after becoming active, how long no new container is scheduled while NMs and AMs resync"`
+	HAID              string        `yaml:"ha-id" usage:"this RM's id in an HA cluster (rm1, rm2, ...); empty: no HA"`
+	ZKAddress         []string      `yaml:"zk-address" usage:"ZooKeeper servers, host:port (for recovery zookeeper and HA)"`
+	ZKSessionTimeout  time.Duration `yaml:"zk-session-timeout" usage:"ZooKeeper session timeout: a dead active RM is replaced after about this long"`
+	RMRPCAddresses    []string      `yaml:"rm-rpc-addresses" usage:"every RM's internal RPC host:port, given to AMs (default: this RM's)"`
+	RMWebAddresses    []string      `yaml:"rm-web-addresses" usage:"every RM's web host:port, given to AMs (default: this RM's)"`
 	MaxBodyBytes      int64         `yaml:"max-body-bytes" usage:"largest REST request body accepted"`
 	LogLevel          string        `yaml:"log-level" usage:"debug, info, warn or error"`
 	LogFormat         string        `yaml:"log-format" usage:"console or json"`
@@ -53,6 +60,8 @@ func DefaultConfig() Config {
 		MaxCompletedApps:  10000,
 		StagingDir:        "/tmp/goyarn/staging",
 		Recovery:          "memory",
+		RecoveryGrace:     2 * time.Second,
+		ZKSessionTimeout:  10 * time.Second,
 		MaxBodyBytes:      1 << 20,
 		LogLevel:          "info",
 		LogFormat:         "console",
@@ -77,8 +86,27 @@ func (c Config) Validate() error {
 	if !isLoopback(c.WebAddress) && c.AuthTokenFile == "" {
 		errs = append(errs, fmt.Errorf("web-address %s is not loopback: set auth-token-file so that writes need a token", c.WebAddress))
 	}
-	if c.Recovery != "memory" {
-		errs = append(errs, fmt.Errorf("recovery %q: only memory is supported", c.Recovery))
+	switch c.Recovery {
+	case "memory":
+	case "filesystem":
+		if c.StateDir == "" {
+			errs = append(errs, errors.New("recovery filesystem needs state-dir"))
+		}
+	case "zookeeper":
+		if len(c.ZKAddress) == 0 {
+			errs = append(errs, errors.New("recovery zookeeper needs zk-address"))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("recovery %q: want memory, filesystem or zookeeper", c.Recovery))
+	}
+	if c.HAID != "" && c.Recovery != "zookeeper" {
+		errs = append(errs, fmt.Errorf("ha-id %s needs recovery zookeeper (the RMs share their state there), not %s", c.HAID, c.Recovery))
+	}
+	if c.ZKSessionTimeout < time.Second {
+		errs = append(errs, fmt.Errorf("zk-session-timeout %s: at least 1s", c.ZKSessionTimeout))
+	}
+	if c.RecoveryGrace < 0 {
+		errs = append(errs, fmt.Errorf("recovery-grace %s must not be negative", c.RecoveryGrace))
 	}
 	if c.AMMaxAttempts < 1 {
 		errs = append(errs, fmt.Errorf("am-max-attempts must be at least 1, got %d", c.AMMaxAttempts))

@@ -17,8 +17,9 @@ import (
 	"github.com/goyarn/goyarn/api/security"
 	"github.com/goyarn/goyarn/resourcemanager/amlauncher"
 	"github.com/goyarn/goyarn/resourcemanager/core"
+	"github.com/goyarn/goyarn/resourcemanager/ha"
 	"github.com/goyarn/goyarn/resourcemanager/scheduler"
-	"github.com/goyarn/goyarn/resourcemanager/store/mem"
+	"github.com/goyarn/goyarn/resourcemanager/store"
 	"github.com/goyarn/goyarn/resourcemanager/webapp"
 )
 
@@ -28,36 +29,59 @@ var Version = "dev"
 // tickInterval is how often the core's clock-driven work runs.
 const tickInterval = 250 * time.Millisecond
 
-// Server is a running ResourceManager.
+// Server is a running ResourceManager. Its listeners, store and elector
+// live as long as it does; the core lives for one term of leadership: a
+// fresh one is built from the store each time this RM becomes active, and
+// dropped the moment it stops being active.
 type Server struct {
 	cfg       Config
 	log       *zap.Logger
+	secret    security.Secret
 	startedOn time.Time
 
 	webLn, rpcLn net.Listener
 	web, rpc     *http.Server
 	webAddr      string // advertised host:port
 	rpcAddr      string
-	core         *core.Core
+	store        store.Store
+	elector      ha.Elector // nil without HA
 	launcher     *amlauncher.Launcher
 	stopTick     chan struct{}
 	wg           sync.WaitGroup
 	stopOnce     sync.Once
-	clusterTS    int64
-	haState      api.HAState
-	haMu         sync.Mutex
+
+	mu        sync.Mutex
+	term      *term // nil while not active
+	terms     int
+	lastTS    int64
+	failovers int
 }
 
-// Start validates cfg, opens the listeners and starts serving. The cluster
-// secret file is created if it does not exist.
+// term is one period of leadership.
+type term struct {
+	id        int
+	core      *core.Core
+	epoch     int64
+	clusterTS int64
+}
+
+// Start validates cfg, opens the listeners and the state store, and starts
+// serving: at once as the active RM without HA, or as a candidate in the
+// election with HA. The cluster secret file is created if missing.
 func Start(cfg Config, log *zap.Logger) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("resourcemanager config: %w", err)
+	}
+	if _, err := scheduler.New(cfg.Scheduler); err != nil {
+		return nil, err
 	}
 	if log == nil {
 		log = zap.NewNop()
 	}
 	log = log.Named("rm")
+	if cfg.HAID != "" {
+		log = log.With(zap.String("ha_id", cfg.HAID))
+	}
 	secret, err := security.LoadOrCreateSecret(cfg.ClusterSecretFile)
 	if err != nil {
 		return nil, err
@@ -68,13 +92,7 @@ func Start(cfg Config, log *zap.Logger) (*Server, error) {
 			return nil, err
 		}
 	}
-	sched, err := scheduler.New(cfg.Scheduler)
-	if err != nil {
-		return nil, err
-	}
-
-	s := &Server{cfg: cfg, log: log, startedOn: time.Now(), stopTick: make(chan struct{}), haState: api.HAActive}
-	s.clusterTS = s.startedOn.UnixMilli()
+	s := &Server{cfg: cfg, log: log, secret: secret, startedOn: time.Now(), stopTick: make(chan struct{})}
 	if s.webLn, err = net.Listen("tcp", cfg.WebAddress); err != nil {
 		return nil, fmt.Errorf("web address: %w", err)
 	}
@@ -84,34 +102,46 @@ func Start(cfg Config, log *zap.Logger) (*Server, error) {
 	}
 	s.webAddr = advertise(cfg.Hostname, cfg.WebAddress, s.webLn)
 	s.rpcAddr = advertise(cfg.Hostname, cfg.RPCAddress, s.rpcLn)
-
-	s.launcher = amlauncher.New(log, 4, 30*time.Second)
-	ccfg := core.Config{
-		ClusterTimestamp: s.clusterTS, HeartbeatInterval: cfg.HeartbeatInterval, NodeExpiry: cfg.NMExpiry,
-		AMExpiry: cfg.AMExpiry, AllocationExpiry: cfg.AllocationExpiry, MaxAttempts: int32(cfg.AMMaxAttempts),
-		MaxCompletedApps: cfg.MaxCompletedApps, RMRPCAddresses: []string{s.rpcAddr}, RMWebAddresses: []string{s.webAddr},
-		StagingDir: cfg.StagingDir,
-	}
-	s.core, err = core.New(ccfg, core.Deps{Scheduler: sched, Store: mem.New(), Launcher: s.launcher, Secret: secret, Logger: log})
-	if err != nil {
+	if s.store, err = openStore(cfg, secret, log); err != nil {
 		s.closeListeners()
-		s.launcher.Stop()
 		return nil, err
 	}
-	s.launcher.SetReport(s.core.AMLaunched)
-
+	s.launcher = amlauncher.New(log, 4, 30*time.Second)
+	s.launcher.SetReport(func(a api.AttemptID, c api.ContainerID, err error) {
+		if cr := s.activeCore(); cr != nil {
+			cr.AMLaunched(a, c, err)
+		}
+	})
 	app := webapp.New(webapp.Deps{
-		Core: s.core, Secret: secret, Tokens: tokens, AdminUsers: cfg.admins(), Logger: log,
+		Active: s.activeCore, Secret: secret, Tokens: tokens, AdminUsers: cfg.admins(), Logger: log,
 		Info: s.info, WebAddress: s.webAddr, MaxBodyBytes: cfg.MaxBodyBytes,
 	})
 	s.web = &http.Server{Handler: app.WebHandler(), ReadHeaderTimeout: 10 * time.Second}
 	s.rpc = &http.Server{Handler: app.RPCHandler(), ReadHeaderTimeout: 10 * time.Second}
+
+	if cfg.HAID == "" {
+		if err := s.becomeActive(); err != nil {
+			s.launcher.Stop()
+			s.store.Close()
+			s.closeListeners()
+			return nil, err
+		}
+	} else if s.elector, err = newElector(cfg, secret, s.webAddr, s.rpcAddr, log); err != nil {
+		s.launcher.Stop()
+		s.store.Close()
+		s.closeListeners()
+		return nil, err
+	}
 	s.serve(s.web, s.webLn)
 	s.serve(s.rpc, s.rpcLn)
 	s.wg.Add(1)
 	go s.tick()
+	if s.elector != nil {
+		s.wg.Add(1)
+		go s.campaign()
+	}
 	log.Info("resource manager started", zap.String("web_address", s.webAddr), zap.String("rpc_address", s.rpcAddr),
-		zap.String("cluster_id", cfg.ClusterID), zap.Int64("cluster_timestamp", s.clusterTS))
+		zap.String("cluster_id", cfg.ClusterID), zap.String("store", s.store.Name()), zap.Bool("ha", s.elector != nil))
 	return s, nil
 }
 
@@ -134,15 +164,46 @@ func (s *Server) tick() {
 		case <-s.stopTick:
 			return
 		case now := <-t.C:
-			s.core.Tick(now)
+			if cr := s.activeCore(); cr != nil {
+				cr.Tick(now)
+			}
 		}
 	}
 }
 
+// activeCore is the core while this RM is active, nil otherwise.
+func (s *Server) activeCore() *core.Core {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.term == nil {
+		return nil
+	}
+	return s.term.core
+}
+
+// Active reports whether this RM is the active one.
+func (s *Server) Active() bool { return s.activeCore() != nil }
+
 func (s *Server) info() webapp.Info {
-	s.haMu.Lock()
-	defer s.haMu.Unlock()
-	return webapp.Info{ClusterTimestamp: s.clusterTS, StartedOn: s.startedOn, HAState: s.haState, Version: Version}
+	s.mu.Lock()
+	t := s.term
+	s.mu.Unlock()
+	i := webapp.Info{ClusterTimestamp: s.startedOn.UnixMilli(), StartedOn: s.startedOn, HAState: api.HAStandby,
+		HAID: s.cfg.HAID, StoreName: s.store.Name(), Version: Version}
+	if t != nil {
+		i.HAState, i.ClusterTimestamp, i.ActiveWebAddress = api.HAActive, t.clusterTS, s.webAddr
+	}
+	if s.elector != nil {
+		i.HAZKState = string(s.elector.ConnState())
+		if t == nil {
+			if leader, ok := s.elector.Leader(); ok && leader.HAID != s.cfg.HAID {
+				i.ActiveWebAddress = leader.WebAddress
+			}
+		}
+	} else if t == nil {
+		i.HAState = api.HAInitializing
+	}
+	return i
 }
 
 // WebAddress is the advertised host:port of the REST API.
@@ -151,19 +212,25 @@ func (s *Server) WebAddress() string { return s.webAddr }
 // RPCAddress is the advertised host:port of the internal RPC.
 func (s *Server) RPCAddress() string { return s.rpcAddr }
 
-// Core exposes the state owner (for in-process tests).
-func (s *Server) Core() *core.Core { return s.core }
+// Core exposes the active term's core (for in-process tests); nil while
+// standby.
+func (s *Server) Core() *core.Core { return s.activeCore() }
 
-// Stop shuts the RM down: listeners close, in-flight requests finish (until
-// ctx ends), the launcher and the store journal drain.
+// Stop shuts the RM down. An active RM gives up leadership first, so the
+// next one takes over at once; then listeners close, in-flight requests
+// finish (until ctx ends), and the launcher and the store drain.
 func (s *Server) Stop(ctx context.Context) error {
 	var err error
 	s.stopOnce.Do(func() {
+		if s.elector != nil {
+			err = s.elector.Close() // deposes this RM at once; the others see its node vanish
+		}
+		s.becomeStandby(0, "shutting down")
 		close(s.stopTick)
-		err = errors.Join(s.web.Shutdown(ctx), s.rpc.Shutdown(ctx))
+		err = errors.Join(err, s.web.Shutdown(ctx), s.rpc.Shutdown(ctx))
 		s.wg.Wait()
 		s.launcher.Stop()
-		s.core.Close()
+		err = errors.Join(err, s.store.Close())
 		s.log.Info("resource manager stopped")
 	})
 	return err

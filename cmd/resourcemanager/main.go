@@ -46,6 +46,7 @@ func run(c *cli.Context) error {
 	}
 	cfg.ClusterSecretFile = daemon.ExpandHome(cfg.ClusterSecretFile)
 	cfg.AuthTokenFile = daemon.ExpandHome(cfg.AuthTokenFile)
+	cfg.StateDir = daemon.ExpandHome(cfg.StateDir)
 	log, err := daemon.NewLogger(cfg.LogLevel, cfg.LogFormat)
 	if err != nil {
 		return err

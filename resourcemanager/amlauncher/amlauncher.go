@@ -44,7 +44,7 @@ func New(log *zap.Logger, workers int, timeout time.Duration) *Launcher {
 	if log == nil {
 		log = zap.NewNop()
 	}
-	l := &Launcher{log: log.Named("rm.amlauncher"), timeout: timeout, clients: map[string]*rpc.Client{}}
+	l := &Launcher{log: log.Named("amlauncher"), timeout: timeout, clients: map[string]*rpc.Client{}}
 	l.cond = sync.NewCond(&l.mu)
 	for range max(workers, 1) {
 		l.wg.Add(1)
@@ -69,6 +69,13 @@ func (l *Launcher) Launch(req core.LaunchRequest) {
 	}
 	l.queue = append(l.queue, req)
 	l.cond.Signal()
+}
+
+// Reset abandons queued launches (the RM stopped being active).
+func (l *Launcher) Reset() {
+	l.mu.Lock()
+	l.queue = nil
+	l.mu.Unlock()
 }
 
 // Stop abandons queued launches and waits for the workers.

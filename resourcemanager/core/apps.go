@@ -72,7 +72,7 @@ func (c *Core) Submit(ctx context.Context, sub api.SubmissionContext, user strin
 			delete(c.apps, a.id)
 		}
 		c.mu.Unlock()
-		return fmt.Errorf("%w: storing %s: %v", ErrStore, a.id, err)
+		return storeError(a.id, err)
 	}
 
 	c.mu.Lock()
@@ -185,7 +185,7 @@ func (c *Core) Kill(ctx context.Context, id api.ApplicationID, user string, admi
 	c.log.Info("application killed", zap.String("app_id", id.String()), zap.String("user", user))
 	c.mu.Unlock()
 	if err := wait(ctx, saved); err != nil {
-		return api.AppKilled, fmt.Errorf("%w: storing %s: %v", ErrStore, id, err)
+		return api.AppKilled, storeError(id, err)
 	}
 	return api.AppKilled, nil
 }
@@ -270,4 +270,17 @@ func (c *Core) appEvent(a *app, ev lifecycle.AppEvent) bool {
 	}
 	a.state = next
 	return true
+}
+
+// storeError classifies a failed store write for the caller: a record too
+// large for the store is the caller's mistake, a fenced store means this RM
+// is no longer active (the client should try the others).
+func storeError(id api.ApplicationID, err error) error {
+	switch {
+	case errors.Is(err, store.ErrTooLarge):
+		return fmt.Errorf("%w: application %s is too large for the state store: %v", ErrInvalid, id, err)
+	case errors.Is(err, store.ErrFenced):
+		return fmt.Errorf("%w: %v", ErrNotActive, err)
+	}
+	return fmt.Errorf("%w: storing %s: %v", ErrStore, id, err)
 }

@@ -272,7 +272,7 @@ func (c *Core) FinishAM(ctx context.Context, req rpc.FinishAMRequest) (rpc.Finis
 	c.log.Info("application master unregistered", zap.String("app_id", a.id.String()), zap.String("final_status", string(req.FinalStatus)))
 	c.mu.Unlock()
 	if err := wait(ctx, saved); err != nil {
-		return rpc.FinishAMResponse{}, fmt.Errorf("%w: storing %s: %v", ErrStore, a.id, err)
+		return rpc.FinishAMResponse{}, storeError(a.id, err)
 	}
 	return rpc.FinishAMResponse{Unregistered: true}, nil
 }

@@ -90,7 +90,7 @@ func New(cfg Config, deps Deps) (*Core, error) {
 	}
 	c := &Core{
 		cfg: cfg, sched: deps.Scheduler, launcher: deps.Launcher, secret: deps.Secret,
-		log: deps.Logger.Named("rm.core"), now: deps.Now, storeNm: deps.Store.Name(),
+		log: deps.Logger.Named("core"), now: deps.Now, storeNm: deps.Store.Name(),
 		apps: map[api.ApplicationID]*app{}, nodes: map[api.NodeID]*node{}, inactive: map[api.NodeID]*node{},
 		containers: map[api.ContainerID]*container{}, nextSeq: 1,
 	}

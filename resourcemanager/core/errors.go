@@ -12,4 +12,5 @@ var (
 	ErrNotCurrent    = errors.New("attempt not current") // an old attempt: its AM must exit
 	ErrUnauthorized  = errors.New("unauthorized")        // missing or wrong credential
 	ErrStore         = errors.New("state store failure")
+	ErrNotActive     = errors.New("not the active ResourceManager") // fenced: another RM took over
 )

@@ -22,11 +22,11 @@ func (s *Server) listApps(c *gin.Context) {
 		writeRemote(c, err)
 		return
 	}
-	apps := s.deps.Core.Apps(f.keep)
+	apps := s.core(c).Apps(f.keep)
 	if f.limit > 0 && len(apps) > f.limit {
 		apps = apps[:f.limit]
 	}
-	total, _ := s.deps.Core.Cluster()
+	total, _ := s.core(c).Cluster()
 	now := s.deps.Now()
 	var resp yarn.AppsResponse
 	for i := range apps {
@@ -42,7 +42,7 @@ func (s *Server) app(c *gin.Context) (core.AppView, bool) {
 		writeRemote(c, yarn.BadRequest("Invalid ApplicationId: %s", raw))
 		return core.AppView{}, false
 	}
-	v, ok := s.deps.Core.App(id)
+	v, ok := s.core(c).App(id)
 	if !ok {
 		writeRemote(c, yarn.AppNotFound(raw))
 		return core.AppView{}, false
@@ -55,12 +55,12 @@ func (s *Server) getApp(c *gin.Context) {
 	if !ok {
 		return
 	}
-	total, _ := s.deps.Core.Cluster()
+	total, _ := s.core(c).Cluster()
 	c.JSON(http.StatusOK, yarn.AppResponse{App: s.appDTO(&v, total.MemoryMB, 0, s.deps.Now())})
 }
 
 func (s *Server) newApplication(c *gin.Context) {
-	id, maxRes := s.deps.Core.NewApplication()
+	id, maxRes := s.core(c).NewApplication()
 	c.JSON(http.StatusOK, yarn.NewApplicationResponse{ApplicationID: id, MaximumResourceCapability: maxRes})
 }
 
@@ -87,7 +87,7 @@ func (s *Server) submitApp(c *gin.Context) {
 		writeRemote(c, yarn.BadRequest("%v", err))
 		return
 	}
-	if err := s.deps.Core.Submit(c.Request.Context(), sub, caller(c)); err != nil {
+	if err := s.core(c).Submit(c.Request.Context(), sub, caller(c)); err != nil {
 		writeRemote(c, err)
 		return
 	}
@@ -120,7 +120,7 @@ func (s *Server) putAppState(c *gin.Context) {
 		return
 	}
 	user := caller(c)
-	state, err := s.deps.Core.Kill(c.Request.Context(), v.ID, user, s.isAdmin(user))
+	state, err := s.core(c).Kill(c.Request.Context(), v.ID, user, s.isAdmin(user))
 	if err != nil {
 		writeRemote(c, err)
 		return
@@ -159,7 +159,7 @@ func (s *Server) appStatistics(c *gin.Context) {
 		typ = strings.ToLower(types[0])
 	}
 	counts := map[api.AppState]int64{}
-	s.deps.Core.Apps(func(v *core.AppView) bool {
+	s.core(c).Apps(func(v *core.AppView) bool {
 		if typ == yarn.AnyAppType || strings.EqualFold(v.Type, typ) {
 			counts[v.State]++
 		}

@@ -18,7 +18,7 @@ func (s *Server) clusterInfo(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, yarn.ClusterInfoResponse{ClusterInfo: yarn.ClusterInfo{
 		ID: info.ClusterTimestamp, StartedOn: yarn.Millis(info.StartedOn), State: yarn.ServiceStarted, HAState: info.HAState,
-		RMStateStoreName: s.deps.Core.StoreName(), ResourceManagerVersion: info.Version,
+		RMStateStoreName: info.StoreName, ResourceManagerVersion: info.Version,
 		ResourceManagerBuildVersion: info.Version, ResourceManagerVersionBuiltOn: info.BuiltOn,
 		HadoopVersion: info.Version, HadoopBuildVersion: info.Version, HadoopVersionBuiltOn: info.BuiltOn,
 		HAZooKeeperConnectionState: zk, HAID: info.HAID,
@@ -26,7 +26,7 @@ func (s *Server) clusterInfo(c *gin.Context) {
 }
 
 func (s *Server) clusterMetrics(c *gin.Context) {
-	m := s.deps.Core.Metrics()
+	m := s.core(c).Metrics()
 	n := func(st api.NodeState) int32 { return int32(m.NodesByState[st]) }
 	c.JSON(http.StatusOK, yarn.ClusterMetricsResponse{ClusterMetrics: yarn.ClusterMetrics{
 		AppsSubmitted: int32(m.AppsSubmitted), AppsCompleted: int32(m.AppsCompleted), AppsPending: int32(m.AppsPending),
@@ -42,7 +42,7 @@ func (s *Server) clusterMetrics(c *gin.Context) {
 }
 
 func (s *Server) schedulerInfo(c *gin.Context) {
-	queues := s.deps.Core.Queues()
+	queues := s.core(c).Queues()
 	byPath := make(map[string]*scheduler.QueueInfo, len(queues))
 	for i := range queues {
 		byPath[queues[i].Path] = &queues[i]

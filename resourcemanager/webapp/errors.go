@@ -28,6 +28,10 @@ func remoteError(err error) *yarn.RemoteException {
 		return yarn.Forbidden("%s", msg)
 	case errors.Is(err, core.ErrUnauthorized):
 		return yarn.Unauthorized("%s", msg)
+	case errors.Is(err, core.ErrNotActive):
+		re := yarn.InternalError("%s", msg)
+		re.Status = http.StatusServiceUnavailable // clients move on to another RM
+		return re
 	}
 	return yarn.InternalError("%s", msg)
 }
@@ -58,6 +62,8 @@ func rpcError(err error) error {
 		return rpc.Errorf(rpc.CodeAttemptNotFound, "%s", msg)
 	case errors.Is(err, core.ErrUnauthorized), errors.Is(err, core.ErrForbidden):
 		return rpc.Errorf(rpc.CodeUnauthorized, "%s", msg)
+	case errors.Is(err, core.ErrNotActive):
+		return rpc.Errorf(rpc.CodeNotActive, "%s", msg)
 	}
 	return rpc.Errorf(rpc.CodeInternal, "%s", msg)
 }
@@ -72,7 +78,7 @@ func writeRPCError(c *gin.Context, err error) {
 func message(err error) string {
 	s := err.Error()
 	for _, sentinel := range []error{core.ErrNotFound, core.ErrInvalid, core.ErrForbidden, core.ErrConflict,
-		core.ErrNotRegistered, core.ErrNotCurrent, core.ErrUnauthorized} {
+		core.ErrNotRegistered, core.ErrNotCurrent, core.ErrUnauthorized, core.ErrNotActive} {
 		if p := sentinel.Error() + ": "; strings.HasPrefix(s, p) {
 			return s[len(p):]
 		}

@@ -24,7 +24,7 @@ func (s *Server) listNodes(c *gin.Context) {
 		want = append(want, st)
 	}
 	var resp yarn.NodesResponse
-	for _, n := range s.deps.Core.Nodes() {
+	for _, n := range s.core(c).Nodes() {
 		if len(want) == 0 || slices.Contains(want, n.State) {
 			resp.Nodes.Node = append(resp.Nodes.Node, nodeDTO(&n))
 		}
@@ -39,7 +39,7 @@ func (s *Server) getNode(c *gin.Context) {
 		writeRemote(c, yarn.BadRequest("Invalid NodeId [%s]. Expected host:port", raw))
 		return
 	}
-	n, ok := s.deps.Core.Node(id)
+	n, ok := s.core(c).Node(id)
 	if !ok {
 		writeRemote(c, yarn.NodeNotFound(raw))
 		return

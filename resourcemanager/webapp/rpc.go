@@ -8,39 +8,41 @@ import (
 	"github.com/goyarn/goyarn/api"
 	"github.com/goyarn/goyarn/api/rpc"
 	"github.com/goyarn/goyarn/api/security"
+	"github.com/goyarn/goyarn/resourcemanager/core"
 )
 
 func (s *Server) rpcRoutes(e *gin.Engine) {
-	cr := s.deps.Core
-	node := e.Group("", s.nodeAuth)
-	node.POST(rpc.PathNodeRegister, rpcCall(func(_ *gin.Context, req rpc.RegisterNodeRequest) (rpc.RegisterNodeResponse, error) {
-		return cr.RegisterNode(req)
+	cr := func(c *gin.Context) *core.Core { return s.core(c) }
+	node := e.Group("", s.activeRPC, s.nodeAuth)
+	node.POST(rpc.PathNodeRegister, rpcCall(func(c *gin.Context, req rpc.RegisterNodeRequest) (rpc.RegisterNodeResponse, error) {
+		return cr(c).RegisterNode(req)
 	}))
-	node.POST(rpc.PathNodeHeartbeat, rpcCall(func(_ *gin.Context, req rpc.NodeHeartbeatRequest) (rpc.NodeHeartbeatResponse, error) {
-		return cr.NodeHeartbeat(req)
+	node.POST(rpc.PathNodeHeartbeat, rpcCall(func(c *gin.Context, req rpc.NodeHeartbeatRequest) (rpc.NodeHeartbeatResponse, error) {
+		return cr(c).NodeHeartbeat(req)
 	}))
-	node.POST(rpc.PathNodeUnregister, rpcCall(func(_ *gin.Context, req rpc.UnregisterNodeRequest) (rpc.Empty, error) {
-		return rpc.Empty{}, cr.UnregisterNode(req.NodeID)
+	node.POST(rpc.PathNodeUnregister, rpcCall(func(c *gin.Context, req rpc.UnregisterNodeRequest) (rpc.Empty, error) {
+		return rpc.Empty{}, cr(c).UnregisterNode(req.NodeID)
 	}))
 
 	am := func(id api.AttemptID, c *gin.Context) error { return s.amAuth(c, id) }
-	e.POST(rpc.PathAMRegister, rpcCall(func(c *gin.Context, req rpc.RegisterAMRequest) (rpc.RegisterAMResponse, error) {
+	amg := e.Group("", s.activeRPC)
+	amg.POST(rpc.PathAMRegister, rpcCall(func(c *gin.Context, req rpc.RegisterAMRequest) (rpc.RegisterAMResponse, error) {
 		if err := am(req.AttemptID, c); err != nil {
 			return rpc.RegisterAMResponse{}, err
 		}
-		return cr.RegisterAM(req)
+		return cr(c).RegisterAM(req)
 	}))
-	e.POST(rpc.PathAMAllocate, rpcCall(func(c *gin.Context, req rpc.AllocateRequest) (rpc.AllocateResponse, error) {
+	amg.POST(rpc.PathAMAllocate, rpcCall(func(c *gin.Context, req rpc.AllocateRequest) (rpc.AllocateResponse, error) {
 		if err := am(req.AttemptID, c); err != nil {
 			return rpc.AllocateResponse{}, err
 		}
-		return cr.Allocate(req)
+		return cr(c).Allocate(req)
 	}))
-	e.POST(rpc.PathAMFinish, rpcCall(func(c *gin.Context, req rpc.FinishAMRequest) (rpc.FinishAMResponse, error) {
+	amg.POST(rpc.PathAMFinish, rpcCall(func(c *gin.Context, req rpc.FinishAMRequest) (rpc.FinishAMResponse, error) {
 		if err := am(req.AttemptID, c); err != nil {
 			return rpc.FinishAMResponse{}, err
 		}
-		return cr.FinishAM(c.Request.Context(), req)
+		return cr(c).FinishAM(c.Request.Context(), req)
 	}))
 }
 

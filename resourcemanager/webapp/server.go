@@ -14,18 +14,23 @@ import (
 
 // Info describes this RM for /ws/v1/cluster/info.
 type Info struct {
-	ClusterTimestamp int64
+	ClusterTimestamp int64 // of the active term's application ids
 	StartedOn        time.Time
 	HAState          api.HAState
 	HAID             string
-	HAZKState        string
+	HAZKState        string // "" when HA is off
+	StoreName        string
 	Version          string
 	BuiltOn          string
+	// ActiveWebAddress is the active RM's web host:port as this RM knows
+	// it ("" when none is known); on the active RM, its own.
+	ActiveWebAddress string
 }
 
 // Deps are the web app's collaborators.
 type Deps struct {
-	Core       *core.Core
+	// Active returns the core while this RM is active, nil while standby.
+	Active     func() *core.Core
 	Secret     security.Secret
 	Tokens     Tokens // nil: writes need no token (loopback)
 	AdminUsers []string
@@ -54,7 +59,7 @@ func New(deps Deps) *Server {
 	if deps.MaxBodyBytes <= 0 {
 		deps.MaxBodyBytes = 1 << 20
 	}
-	return &Server{deps: deps, log: deps.Logger.Named("rm.webapp")}
+	return &Server{deps: deps, log: deps.Logger.Named("webapp")}
 }
 
 func newEngine(log *zap.Logger) *gin.Engine {
@@ -86,9 +91,10 @@ func (s *Server) WebHandler() http.Handler {
 		c.JSON(http.StatusMethodNotAllowed, gin.H{"RemoteException": gin.H{"exception": "WebApplicationException",
 			"message": "HTTP " + c.Request.Method + " is not supported here", "javaClassName": "javax.ws.rs.WebApplicationException"}})
 	})
-	ws := e.Group("/ws/v1/cluster", limitBody(s.deps.MaxBodyBytes), s.identify)
-	ws.GET("", s.clusterInfo)
-	ws.GET("/info", s.clusterInfo)
+	// A standby serves /info itself; everything else needs the active RM.
+	e.GET("/ws/v1/cluster", s.clusterInfo)
+	e.GET("/ws/v1/cluster/info", s.clusterInfo)
+	ws := e.Group("/ws/v1/cluster", s.activeREST, limitBody(s.deps.MaxBodyBytes), s.identify)
 	ws.GET("/metrics", s.clusterMetrics)
 	ws.GET("/scheduler", s.schedulerInfo)
 	ws.GET("/apps", s.listApps)

@@ -40,7 +40,7 @@ func newEnv(t *testing.T, tokens Tokens) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.Close)
-	app := New(Deps{Core: c, Secret: secret, Tokens: tokens, AdminUsers: []string{"admin"}, WebAddress: "rm:8088",
+	app := New(Deps{Active: func() *core.Core { return c }, Secret: secret, Tokens: tokens, AdminUsers: []string{"admin"}, WebAddress: "rm:8088",
 		Info: func() Info {
 			return Info{ClusterTimestamp: cfg.ClusterTimestamp, HAState: api.HAActive, Version: "test"}
 		}, MaxBodyBytes: 4096})

@@ -110,7 +110,7 @@ func New(cfg Config, secret security.Secret, log *zap.Logger) (*Elector, error) 
 	var id [6]byte
 	_, _ = rand.Read(id[:])
 	e := &Elector{
-		cfg: cfg, log: log.Named("ha.elector").With(zap.String("ha_id", cfg.Self.HAID)), now: cfg.Now,
+		cfg: cfg, log: log.Named("ha.elector"), now: cfg.Now,
 		acl: zkconn.ACL(secret), data: data, prefix: cfg.Self.HAID + "-" + hex.EncodeToString(id[:]) + "-",
 		q: eventq.New(), kick: make(chan struct{}, 1), stop: make(chan struct{}), runDone: make(chan struct{}),
 		connState: ha.Connecting, abandoned: map[string]bool{},
