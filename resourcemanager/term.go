@@ -89,9 +89,14 @@ func (s *Server) becomeActive() error {
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), activationTimeout)
 	defer cancel()
-	epoch, err := s.store.BumpEpoch(ctx)
-	if err != nil {
-		return fmt.Errorf("bumping the epoch: %w", err)
+	// As in YARN, without recovery the epoch stays 0 (container ids carry
+	// no e<epoch> part); a durable store's epoch grows with every term.
+	var epoch int64
+	if s.cfg.Recovery != "memory" {
+		var err error
+		if epoch, err = s.store.BumpEpoch(ctx); err != nil {
+			return fmt.Errorf("bumping the epoch: %w", err)
+		}
 	}
 	st, err := s.store.Load(ctx)
 	if err != nil {

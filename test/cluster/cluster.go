@@ -32,14 +32,32 @@ type Cluster struct {
 	Bin     string
 	Secret  string
 	Staging string
-	RM      *Process
+	RM      *Process   // the single RM, or (HA) the first one
+	RMs     []*Process // every RM (HA); RMs[0] == RM
 	NMs     []*Process
 	http    *http.Client
+	// rmRPCs are every RM's internal RPC addresses, for the NMs.
+	rmRPCs []string
+	// webs are every RM's web addresses, for clients.
+	webs []string
 }
 
 // Start builds (once) and starts an RM and opts.NodeManagers NMs, and waits
 // until every NM is RUNNING in the RM's node list.
 func Start(t testing.TB, opts Options) *Cluster {
+	t.Helper()
+	c := newCluster(t, opts)
+	dir := c.Dir
+	c.RM = startProcess(t, dir, "rm", filepath.Join(c.Bin, "resourcemanager"), append(c.rmArgs(),
+		"--web-address", "127.0.0.1:0", "--rpc-address", "127.0.0.1:0"), nil, 30*time.Second)
+	c.RMs = []*Process{c.RM}
+	c.rmRPCs, c.webs = []string{c.RM.Addr("rpcAddress")}, []string{c.RM.Addr("webAddress")}
+	c.startNMs()
+	return c
+}
+
+// newCluster makes the cluster's directories; no process runs yet.
+func newCluster(t testing.TB, opts Options) *Cluster {
 	t.Helper()
 	if opts.NodeManagers == 0 {
 		opts.NodeManagers = 2
@@ -66,11 +84,20 @@ func Start(t testing.TB, opts Options) *Cluster {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.cleanup)
-	c.RM = startProcess(t, dir, "rm", filepath.Join(c.Bin, "resourcemanager"), append([]string{
-		"--web-address", "127.0.0.1:0", "--rpc-address", "127.0.0.1:0", "--cluster-secret-file", c.Secret,
-		"--heartbeat-interval", opts.HeartbeatInterval.String(), "--nm-expiry", opts.NMExpiry.String(),
-		"--staging-dir", c.Staging,
-	}, opts.RMArgs...), nil, 30*time.Second)
+	return c
+}
+
+// rmArgs are the flags every RM of the cluster gets.
+func (c *Cluster) rmArgs() []string {
+	return append([]string{"--cluster-secret-file", c.Secret, "--heartbeat-interval", c.opts.HeartbeatInterval.String(),
+		"--nm-expiry", c.opts.NMExpiry.String(), "--staging-dir", c.Staging}, c.opts.RMArgs...)
+}
+
+// startNMs starts the NodeManagers and waits until the RM lists them all
+// RUNNING.
+func (c *Cluster) startNMs() {
+	c.t.Helper()
+	opts := c.opts
 	for i := range opts.NodeManagers {
 		c.NMs = append(c.NMs, c.StartNM(i))
 	}
@@ -84,7 +111,6 @@ func Start(t testing.TB, opts Options) *Cluster {
 		}
 		return running == opts.NodeManagers, fmt.Sprintf("%d of %d running: %+v", running, opts.NodeManagers, nodes)
 	})
-	return c
 }
 
 // StartNM starts NodeManager i with its own directories, or restarts it:
@@ -98,7 +124,7 @@ func (c *Cluster) StartNM(i int) *Process {
 		rpcAddr = c.NMs[i].Addr("rpcAddress")
 	}
 	p := startProcess(c.t, c.Dir, name, filepath.Join(c.Bin, "nodemanager"), append([]string{
-		"--rm-addresses", c.RM.Addr("rpcAddress"), "--rpc-address", rpcAddr, "--web-address", "127.0.0.1:0",
+		"--rm-addresses", strings.Join(c.rmRPCs, ","), "--rpc-address", rpcAddr, "--web-address", "127.0.0.1:0",
 		"--memory-mb", fmt.Sprint(c.opts.NodeMemoryMB), "--vcores", fmt.Sprint(c.opts.NodeVCores),
 		"--local-dirs", filepath.Join(nd, "local"), "--log-dirs", filepath.Join(nd, "logs"),
 		"--state-dir", filepath.Join(nd, "state"), "--staging-dir", c.Staging, "--cluster-secret-file", c.Secret,
@@ -110,26 +136,33 @@ func (c *Cluster) StartNM(i int) *Process {
 	return p
 }
 
-// Web is the RM's REST base URL.
-func (c *Cluster) Web() string { return "http://" + c.RM.Addr("webAddress") }
+// Web is the active RM's REST base URL (the only RM's, without HA).
+func (c *Cluster) Web() string {
+	if len(c.RMs) > 1 {
+		if i := c.activeIndex(); i >= 0 {
+			return "http://" + c.webs[i]
+		}
+	}
+	return "http://" + c.webs[0]
+}
 
-// Env is the environment a client needs to reach this cluster.
+// Env is the environment a client needs to reach this cluster: every RM.
 func (c *Cluster) Env() []string {
-	return []string{"GOYARN_RM_ADDRESSES=" + c.RM.Addr("webAddress"), "GOYARN_STAGING_DIR=" + c.Staging}
+	return []string{"GOYARN_RM_ADDRESSES=" + strings.Join(c.webs, ","), "GOYARN_STAGING_DIR=" + c.Staging}
 }
 
 func (c *Cluster) cleanup() {
 	for _, nm := range c.NMs {
 		_ = nm.Stop(10 * time.Second)
 	}
-	if c.RM != nil {
-		_ = c.RM.Stop(10 * time.Second)
+	for _, rm := range c.RMs {
+		_ = rm.Stop(10 * time.Second)
 	}
 	if strays := killStrays(c.Dir); len(strays) > 0 {
 		c.t.Logf("killed %d container processes left behind: %v", len(strays), strays)
 	}
 	if c.t.Failed() {
-		for _, p := range append([]*Process{c.RM}, c.NMs...) {
+		for _, p := range append(append([]*Process(nil), c.RMs...), c.NMs...) {
 			if p != nil {
 				c.t.Logf("--- last lines of %s (%s) ---\n%s", p.Name, p.LogPath, tail(p.LogPath, 40))
 			}
