@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/goyarn/goyarn/api/yarn"
@@ -41,4 +42,12 @@ func nmAppContainers(t *testing.T, nmWeb, appID string) []string {
 		out = append(out, id.String())
 	}
 	return out
+}
+
+func newRequest(method, url, body string) (*http.Request, error) {
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err == nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	return req, err
 }
