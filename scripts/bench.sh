@@ -5,3 +5,7 @@ cd "$(dirname "$0")/.."
 echo "== conditions: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(go version | cut -d' ' -f3-)"
 echo "== scheduler: containers placed per second (target >= 50,000/s on 5,000 nodes)"
 go test -run '^$' -bench 'BenchmarkSchedule' -benchtime 20x ./resourcemanager/scheduler/
+echo
+echo "== failover: active RM down -> another RM accepting a submission (3 RMs, 3-server ZooKeeper on loopback)"
+echo "   target: ZooKeeper session timeout + 1 s after kill -9; a graceful stop (SIGTERM) hands over at once"
+GOYARN_BIN_DIR=${GOYARN_BIN_DIR:-$PWD/bin} go test -run '^$' -bench 'BenchmarkFailover' -benchtime 5x ./test/e2e/ | grep -E '^(Benchmark|ok|FAIL)'
