@@ -88,7 +88,7 @@ func (c *console) waiting(msg string) {
 	c.waited = true
 	c.mu.Unlock()
 	if !said {
-		c.warnf("waiting for an active ResourceManager… (%s)", msg)
+		c.warnf("%s", strings.Replace(msg, "waiting for an active ResourceManager (", "waiting for an active ResourceManager… (", 1))
 	}
 }
 
