@@ -58,3 +58,8 @@ tools:
 
 clean:
 	rm -rf $(BIN)
+
+.PHONY: images
+## images: the executor image goyarn/executor (FROM scratch, /bin/sh = goyarn-sh) from bin/, no network, no pull
+images: build
+	VERSION=$(VERSION) scripts/build-images.sh

@@ -34,6 +34,10 @@ type Spec struct {
 	Env     map[string]string
 	WorkDir string // exists, holds the localized files; read-write
 	LogDir  string // exists; read-write
+	// AppDirs are the application's local dirs on this node (LOCAL_DIRS),
+	// shared by its containers: the docker runtime mounts them read-write
+	// (a process sees the host's file system anyway).
+	AppDirs []string
 	// Resource is the container's allocation: its memory is a hard limit.
 	Resource api.Resource
 	Image    string            // container image (docker runtime only)

@@ -14,6 +14,8 @@ import (
 // Runtime names Config.ContainerRuntime accepts.
 const (
 	RuntimeProcess = "process"
+	RuntimeDocker  = "docker"
+	RuntimeAuto    = "auto" // docker when its daemon answers, else process
 	RuntimeFake    = "fake"
 )
 
@@ -30,7 +32,8 @@ type Config struct {
 	LogDirs           []string      `yaml:"log-dirs" usage:"directories for container logs"`
 	StagingDir        string        `yaml:"staging-dir" usage:"the cluster's staging directory (GOYARN_STAGING_DIR in containers)"`
 	LocalizeRoots     []string      `yaml:"localize-roots" usage:"directories local resources may come from (default: the staging dir)"`
-	ContainerRuntime  string        `yaml:"container-runtime" usage:"container runtime: process or fake"`
+	ContainerRuntime  string        `yaml:"container-runtime" usage:"container runtime: docker, process, auto (docker when its daemon answers and the default image is built, else process) or fake"`
+	ClusterID         string        `yaml:"cluster-id" usage:"cluster id, carried by Docker containers as label goyarn.cluster"`
 	StateDir          string        `yaml:"state-dir" usage:"NodeManager recovery state (default: <first local dir>/nmstate)"`
 	ClusterSecretFile string        `yaml:"cluster-secret-file" usage:"cluster secret shared by RMs and NMs (created if missing)"`
 	LogRetain         time.Duration `yaml:"log-retain" usage:"how long a finished application's logs are kept"`
@@ -40,27 +43,43 @@ type Config struct {
 	ReadyFile         string        `yaml:"ready-file" usage:"once listening and registered, write {nodeId,rpcAddress,webAddress,pid} JSON here"`
 	LogLevel          string        `yaml:"log-level" usage:"debug, info, warn or error"`
 	LogFormat         string        `yaml:"log-format" usage:"console or json"`
+	// Docker runtime (containers/docker); see its package doc.
+	DockerHost            string   `yaml:"docker-host" usage:"Docker daemon address (empty: DOCKER_HOST or the local socket)"`
+	DockerDefaultImage    string   `yaml:"docker-default-image" usage:"image of Docker containers whose launch environment names none"`
+	DockerAllowedImages   []string `yaml:"docker-allowed-images" usage:"image name prefixes Docker containers may use; any other image is refused"`
+	DockerNetwork         string   `yaml:"docker-network" usage:"network of Docker containers unless they ask for another allowed one"`
+	DockerAllowedNetworks []string `yaml:"docker-allowed-networks" usage:"networks Docker containers may ask for"`
+	DockerPidsLimit       int64    `yaml:"docker-pids-limit" usage:"processes (threads) each Docker container may run"`
+	DockerCPUQuota        bool     `yaml:"docker-cpu-quota" usage:"cap each Docker container's CPU at its vcores (CFS quota) besides its CPU shares"`
+	DockerInit            bool     `yaml:"docker-init" usage:"run the daemon's init as PID 1 of each Docker container (signals, orphan reaping)"`
 }
 
 // DefaultConfig returns the defaults: one local NM next to a local RM.
 func DefaultConfig() Config {
 	return Config{
-		RMAddresses:       []string{"127.0.0.1:8030"},
-		Hostname:          "127.0.0.1",
-		RPCAddress:        "127.0.0.1:8040",
-		WebAddress:        "127.0.0.1:8042",
-		MemoryMB:          8192,
-		VCores:            8,
-		LocalDirs:         []string{"/tmp/goyarn/nm-local-dir"},
-		LogDirs:           []string{"/tmp/goyarn/nm-logs"},
-		StagingDir:        "/tmp/goyarn/staging",
-		ContainerRuntime:  RuntimeProcess,
-		ClusterSecretFile: "~/.goyarn/cluster-secret",
-		LogRetain:         3 * time.Hour,
-		StopGrace:         2 * time.Second,
-		MinFreeDiskMB:     64,
-		LogLevel:          "info",
-		LogFormat:         "console",
+		RMAddresses:           []string{"127.0.0.1:8030"},
+		Hostname:              "127.0.0.1",
+		RPCAddress:            "127.0.0.1:8040",
+		WebAddress:            "127.0.0.1:8042",
+		MemoryMB:              8192,
+		VCores:                8,
+		LocalDirs:             []string{"/tmp/goyarn/nm-local-dir"},
+		LogDirs:               []string{"/tmp/goyarn/nm-logs"},
+		StagingDir:            "/tmp/goyarn/staging",
+		ContainerRuntime:      RuntimeAuto,
+		ClusterID:             "goyarn",
+		DockerDefaultImage:    "goyarn/executor:latest",
+		DockerAllowedImages:   []string{"goyarn/"},
+		DockerNetwork:         "host",
+		DockerAllowedNetworks: []string{"host", "none", "bridge"},
+		DockerPidsLimit:       4096,
+		DockerInit:            true,
+		ClusterSecretFile:     "~/.goyarn/cluster-secret",
+		LogRetain:             3 * time.Hour,
+		StopGrace:             2 * time.Second,
+		MinFreeDiskMB:         64,
+		LogLevel:              "info",
+		LogFormat:             "console",
 	}
 }
 
@@ -124,9 +143,12 @@ func (c Config) Validate() error {
 	checkDirs("staging-dir", []string{c.StagingDir}, true)
 	checkDirs("localize-roots", c.LocalizeRoots, true)
 	checkDirs("state-dir", []string{c.StateDir}, true)
-	if c.ContainerRuntime != RuntimeProcess && c.ContainerRuntime != RuntimeFake {
-		bad("container-runtime: %q is not %s or %s", c.ContainerRuntime, RuntimeProcess, RuntimeFake)
+	switch c.ContainerRuntime {
+	case RuntimeProcess, RuntimeDocker, RuntimeAuto, RuntimeFake:
+	default:
+		bad("container-runtime: %q is not %s, %s, %s or %s", c.ContainerRuntime, RuntimeDocker, RuntimeProcess, RuntimeAuto, RuntimeFake)
 	}
+	errs = append(errs, c.validateDocker()...)
 	if c.ClusterSecretFile == "" {
 		bad("cluster-secret-file: required")
 	}
@@ -169,4 +191,45 @@ func checkAddr(addr string, listen bool) error {
 		return fmt.Errorf("%q has no host", addr)
 	}
 	return nil
+}
+
+// validateDocker checks the docker-* settings, whatever the runtime (auto
+// may pick docker).
+func (c Config) validateDocker() []error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if c.ClusterID == "" || strings.ContainsAny(c.ClusterID, " \t\n=,") {
+		bad("cluster-id: %q must be non-empty, without white space, '=' or ','", c.ClusterID)
+	}
+	if len(c.DockerAllowedImages) == 0 {
+		bad("docker-allowed-images: at least one image prefix is required")
+	}
+	allowed := false
+	for _, p := range c.DockerAllowedImages {
+		if strings.TrimSpace(p) == "" || strings.ContainsAny(p, " \t\n") {
+			bad("docker-allowed-images: %q is empty or holds white space", p)
+		}
+		if p != "" && strings.HasPrefix(c.DockerDefaultImage, p) {
+			allowed = true
+		}
+	}
+	if c.DockerDefaultImage == "" || strings.ContainsAny(c.DockerDefaultImage, " \t\n") {
+		bad("docker-default-image: %q is not an image name", c.DockerDefaultImage)
+	} else if !allowed {
+		bad("docker-default-image: %q is not under an allowed prefix (docker-allowed-images %v)", c.DockerDefaultImage, c.DockerAllowedImages)
+	}
+	netAllowed := false
+	for _, n := range c.DockerAllowedNetworks {
+		if strings.TrimSpace(n) == "" {
+			bad("docker-allowed-networks: empty network name")
+		}
+		netAllowed = netAllowed || n == c.DockerNetwork
+	}
+	if !netAllowed {
+		bad("docker-network: %q is not among docker-allowed-networks %v", c.DockerNetwork, c.DockerAllowedNetworks)
+	}
+	if c.DockerPidsLimit <= 0 {
+		bad("docker-pids-limit: %d must be positive", c.DockerPidsLimit)
+	}
+	return errs
 }

@@ -11,7 +11,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -20,9 +19,6 @@ import (
 	"github.com/goyarn/goyarn/api/security"
 	"github.com/goyarn/goyarn/cmd/internal/cliconf"
 	"github.com/goyarn/goyarn/cmd/internal/daemon"
-	"github.com/goyarn/goyarn/containers"
-	"github.com/goyarn/goyarn/containers/fake"
-	"github.com/goyarn/goyarn/containers/process"
 	"github.com/goyarn/goyarn/nodemanager"
 )
 
@@ -69,14 +65,14 @@ func run(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	rt, err := newRuntime(cfg, log)
+	ctx, stop := daemon.SignalContext()
+	defer stop()
+	rt, closeRuntime, err := newRuntime(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer rt.Close()
+	defer closeRuntime()
 
-	ctx, stop := daemon.SignalContext()
-	defer stop()
 	nm, err := nodemanager.New(cfg, nodemanager.Deps{Runtime: rt, Secret: secret, Logger: log, PathEnv: os.Getenv("PATH")})
 	if err != nil {
 		return err
@@ -100,18 +96,4 @@ func run(c *cli.Context) error {
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.StopGrace+15*time.Second)
 	defer cancel()
 	return nm.Stop(sctx)
-}
-
-// newRuntime builds the configured container runtime. Its state lives under
-// the NM state dir, so a restarted NM finds its containers again.
-func newRuntime(cfg nodemanager.Config, log *zap.Logger) (containers.Runtime, error) {
-	switch cfg.ContainerRuntime {
-	case nodemanager.RuntimeFake:
-		return fake.New(fake.Config{}), nil
-	default:
-		pc := process.DefaultConfig()
-		pc.StateDir = filepath.Join(cfg.StateDir, "process")
-		pc.Logger = log
-		return process.New(pc)
-	}
 }

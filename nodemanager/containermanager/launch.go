@@ -31,6 +31,12 @@ var braceVar = regexp.MustCompile(`\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}`)
 //
 // Command: the launch context's commands joined with spaces, <LOG_DIR> and
 // <CPS> expanded, {{NAME}} turned into $NAME for the shell.
+//
+// Runtime: the environment's YARN_CONTAINER_RUNTIME_TYPE (docker or default)
+// picks the runtime, where the node runs several (containers/routing), and
+// YARN_CONTAINER_RUNTIME_DOCKER_IMAGE becomes the spec's image (empty: the
+// docker runtime's default). AppDirs are the application's local dirs
+// (LOCAL_DIRS), which a Docker container gets mounted.
 func (m *Manager) spec(rec nmstate.Container, launch api.LaunchContext) (containers.Spec, error) {
 	command := strings.TrimSpace(strings.Join(launch.Commands, " "))
 	if command == "" {
@@ -85,6 +91,7 @@ func (m *Manager) spec(rec nmstate.Container, launch api.LaunchContext) (contain
 		Env:      env,
 		WorkDir:  rec.WorkDir,
 		LogDir:   rec.LogDir,
+		AppDirs:  localDirs,
 		Resource: rec.Resource,
 		Image:    env[api.EnvRuntimeDockerImg],
 		Labels: map[string]string{

@@ -43,10 +43,18 @@ func (m *Manager) wait(c *container) {
 		st = statusLost(err)
 	}
 	m.complete(c, st.ExitCode, st.Diagnostics)
-	if err := m.rt.Remove(m.ctx, id); err != nil && m.ctx.Err() == nil {
+	// Not m.ctx: a shutdown that stopped the container cancels it right after
+	// the container completed, and the runtime must still release it (docker
+	// rm), or it leaks.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(m.ctx), removeTimeout)
+	defer cancel()
+	if err := m.rt.Remove(rctx, id); err != nil {
 		m.log.Warn("removing container from the runtime failed", zap.String("container_id", id.String()), zap.Error(err))
 	}
 }
+
+// removeTimeout bounds releasing an exited container from the runtime.
+const removeTimeout = 30 * time.Second
 
 func statusLost(err error) containers.Status {
 	return containers.Status{ExitCode: api.ExitAborted, Diagnostics: fmt.Sprintf("Container lost: %v", err)}

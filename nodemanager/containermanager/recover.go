@@ -14,9 +14,12 @@ import (
 // Recover rebuilds the manager's view after a NodeManager restart: it loads
 // the container and application records, asks the runtime which of its
 // containers survived, re-attaches to those (their outcome is then recorded
-// as usual), and records as completed the ones that vanished. Containers the
-// runtime knows but no record names (started by nobody this NM remembers)
-// are stopped and removed. Corrupt records are logged and skipped.
+// as usual; those that exited meanwhile are recorded before Recover returns,
+// so the registration reports them), and records as completed the ones that
+// vanished. Containers the
+// runtime knows but no record names (started by nobody this NM remembers),
+// or whose record is complete (the NM went down before removing them), are
+// stopped and removed. Corrupt records are logged and skipped.
 func (m *Manager) Recover(ctx context.Context) error {
 	if m.store == nil {
 		return nil
@@ -34,8 +37,8 @@ func (m *Manager) Recover(ctx context.Context) error {
 		alive[st.ID] = st
 	}
 
-	var restop []api.ContainerID
-	var vanished []*container
+	var restop, leftover []api.ContainerID
+	var vanished, exited []*container
 	m.mu.Lock()
 	for _, rec := range recs {
 		c := &container{rec: rec, done: make(chan struct{})}
@@ -45,6 +48,9 @@ func (m *Manager) Recover(ctx context.Context) error {
 		switch {
 		case rec.Complete:
 			close(c.done)
+			if known { // completed, but the restart came before the runtime removed it
+				leftover = append(leftover, rec.ID)
+			}
 		case known:
 			c.launched = true
 			c.rec.State = api.NMContainerRunning
@@ -53,6 +59,10 @@ func (m *Manager) Recover(ctx context.Context) error {
 				if st.Running {
 					restop = append(restop, rec.ID)
 				}
+			}
+			if !st.Running { // exited while the NM was down: recorded before Recover returns
+				exited = append(exited, c)
+				break
 			}
 			m.goLocked(func() { m.wait(c) })
 		default:
@@ -71,6 +81,9 @@ func (m *Manager) Recover(ctx context.Context) error {
 	}
 	m.mu.Unlock()
 
+	for _, c := range exited { // so the registration that follows reports them complete
+		m.wait(c)
+	}
 	for _, c := range vanished {
 		if c.rec.State == api.NMContainerNew || c.rec.State == api.NMContainerLocalizing || c.rec.State == api.NMContainerLocalized {
 			_ = m.fail(c, api.NMContainerExitedFailure, "NodeManager restarted before the container started")
@@ -86,6 +99,9 @@ func (m *Manager) Recover(ctx context.Context) error {
 	}
 	for id := range alive {
 		m.log.Warn("stopping a container no record names", zap.String("container_id", id.String()))
+		leftover = append(leftover, id)
+	}
+	for _, id := range leftover {
 		orphan := id
 		m.mu.Lock()
 		m.goLocked(func() {
