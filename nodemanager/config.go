@@ -49,6 +49,7 @@ type Config struct {
 	DockerAllowedImages   []string `yaml:"docker-allowed-images" usage:"image name prefixes Docker containers may use; any other image is refused"`
 	DockerNetwork         string   `yaml:"docker-network" usage:"network of Docker containers unless they ask for another allowed one"`
 	DockerAllowedNetworks []string `yaml:"docker-allowed-networks" usage:"networks Docker containers may ask for"`
+	DockerAllowedMounts   []string `yaml:"docker-allowed-mounts" usage:"host dirs Docker containers may ask to mount (YARN_CONTAINER_RUNTIME_DOCKER_MOUNTS): 'path' or 'path:ro' read-only, 'path:rw' read-write; empty: none"`
 	DockerPidsLimit       int64    `yaml:"docker-pids-limit" usage:"processes (threads) each Docker container may run"`
 	DockerCPUQuota        bool     `yaml:"docker-cpu-quota" usage:"cap each Docker container's CPU at its vcores (CFS quota) besides its CPU shares"`
 	DockerInit            bool     `yaml:"docker-init" usage:"run the daemon's init as PID 1 of each Docker container (signals, orphan reaping)"`

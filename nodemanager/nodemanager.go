@@ -20,10 +20,12 @@ import (
 	"github.com/goyarn/goyarn/nodemanager/containermanager"
 	"github.com/goyarn/goyarn/nodemanager/health"
 	"github.com/goyarn/goyarn/nodemanager/localizer"
+	"github.com/goyarn/goyarn/nodemanager/nmmetrics"
 	"github.com/goyarn/goyarn/nodemanager/nmstate"
 	"github.com/goyarn/goyarn/nodemanager/rpcserver"
 	"github.com/goyarn/goyarn/nodemanager/statusupdater"
 	"github.com/goyarn/goyarn/nodemanager/webapp"
+	"github.com/goyarn/goyarn/nodemanager/webui"
 )
 
 // Version is the goyarn version, set at build time with -ldflags
@@ -125,14 +127,19 @@ func (n *NodeManager) Start(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
+	metrics, err := nmmetrics.New(nmmetrics.Deps{Total: api.Res(n.cfg.MemoryMB, n.cfg.VCores)})
+	if err != nil {
+		return err
+	}
 	n.mgr, err = containermanager.New(containermanager.Config{
 		NodeID: n.nodeID, HTTPPort: webPort, LocalDirs: n.cfg.LocalDirs, LogDirs: n.cfg.LogDirs,
 		StagingDir: n.cfg.StagingDir, PathEnv: n.deps.PathEnv, StopGrace: n.cfg.StopGrace, LogRetain: n.cfg.LogRetain,
 	}, containermanager.Deps{Runtime: n.deps.Runtime, Secret: n.deps.Secret, Localizer: loc, Store: store,
-		Clock: n.deps.Clock, Logger: n.deps.Logger})
+		Clock: n.deps.Clock, Logger: n.deps.Logger, Observer: metrics})
 	if err != nil {
 		return err
 	}
+	metrics.SetSource(n.mgr)
 	if err := n.mgr.Recover(ctx); err != nil {
 		return err
 	}
@@ -153,11 +160,16 @@ func (n *NodeManager) Start(ctx context.Context) (err error) {
 		Version: n.deps.Version, StartedAt: n.startedAt,
 		RetryMin: n.deps.RegisterRetryMin, RetryMax: n.deps.RegisterRetryMax,
 	}, statusupdater.Deps{Client: n.client, Containers: n.mgr, Health: n.health.Check, Kick: n.mgr.Changed(),
-		Clock: n.deps.Clock, Logger: n.deps.Logger})
+		Clock: n.deps.Clock, Logger: n.deps.Logger, OnHeartbeat: metrics.HeartbeatDone})
 
+	ui, err := webui.New(webui.Deps{Containers: n.mgr, Node: n.nodeInfo, RM: n.rmStatus, HTTPAddress: n.webAddr,
+		Metrics: metrics.Handler(), Logger: n.deps.Logger})
+	if err != nil {
+		return err
+	}
 	n.rpcSrv = &http.Server{Handler: rpcserver.Handler(n.mgr, n.deps.Logger), ReadHeaderTimeout: 10 * time.Second}
-	n.webSrv = &http.Server{Handler: webapp.Handler(webapp.Deps{Containers: n.mgr, Node: n.nodeInfo,
-		NodeID: n.nodeID, HTTPAddress: n.webAddr, Logger: n.deps.Logger}), ReadHeaderTimeout: 10 * time.Second}
+	n.webSrv = &http.Server{Handler: ui.Wrap(webapp.Handler(webapp.Deps{Containers: n.mgr, Node: n.nodeInfo,
+		NodeID: n.nodeID, HTTPAddress: n.webAddr, Logger: n.deps.Logger})), ReadHeaderTimeout: 10 * time.Second}
 
 	runCtx, cancel := context.WithCancel(context.Background())
 	n.cancel = cancel
@@ -204,6 +216,12 @@ func (n *NodeManager) abort() {
 
 func purgeInterval(retain time.Duration) time.Duration {
 	return min(max(retain/10, time.Second), time.Minute)
+}
+
+// rmStatus is the node's link to the RM, for the web UI.
+func (n *NodeManager) rmStatus() webui.RMStatus {
+	registered, last := n.updater.State()
+	return webui.RMStatus{Address: n.client.Current(), Registered: registered, LastHeartbeat: last}
 }
 
 // NodeID is the node's id: hostname and the RPC port actually bound.

@@ -18,9 +18,11 @@ import (
 	"github.com/goyarn/goyarn/resourcemanager/amlauncher"
 	"github.com/goyarn/goyarn/resourcemanager/core"
 	"github.com/goyarn/goyarn/resourcemanager/ha"
+	"github.com/goyarn/goyarn/resourcemanager/rmmetrics"
 	"github.com/goyarn/goyarn/resourcemanager/scheduler"
 	"github.com/goyarn/goyarn/resourcemanager/store"
 	"github.com/goyarn/goyarn/resourcemanager/webapp"
+	"github.com/goyarn/goyarn/resourcemanager/webui"
 )
 
 // Version is the goyarn version, set at build time with -ldflags.
@@ -46,6 +48,7 @@ type Server struct {
 	store        store.Store
 	elector      ha.Elector // nil without HA
 	launcher     *amlauncher.Launcher
+	metrics      *rmmetrics.Metrics
 	stopTick     chan struct{}
 	wg           sync.WaitGroup
 	stopOnce     sync.Once
@@ -93,6 +96,15 @@ func Start(cfg Config, log *zap.Logger) (*Server, error) {
 		}
 	}
 	s := &Server{cfg: cfg, log: log, secret: secret, startedOn: time.Now(), stopTick: make(chan struct{})}
+	if s.metrics, err = rmmetrics.New(rmmetrics.Deps{Active: rmmetrics.ActiveCore(s.activeCore),
+		HAState: func() api.HAState { return s.info().HAState }}); err != nil {
+		return nil, err
+	}
+	ui, err := webui.New(webui.Deps{Active: webui.ActiveCore(s.activeCore), HA: s.haStatus, About: s.about,
+		Metrics: s.metrics.Handler(), Logger: log})
+	if err != nil {
+		return nil, err
+	}
 	if s.webLn, err = net.Listen("tcp", cfg.WebAddress); err != nil {
 		return nil, fmt.Errorf("web address: %w", err)
 	}
@@ -116,8 +128,8 @@ func Start(cfg Config, log *zap.Logger) (*Server, error) {
 		Active: s.activeCore, Secret: secret, Tokens: tokens, AdminUsers: cfg.admins(), Logger: log,
 		Info: s.info, WebAddress: s.webAddr, MaxBodyBytes: cfg.MaxBodyBytes,
 	})
-	s.web = &http.Server{Handler: app.WebHandler(), ReadHeaderTimeout: 10 * time.Second}
-	s.rpc = &http.Server{Handler: app.RPCHandler(), ReadHeaderTimeout: 10 * time.Second}
+	s.web = &http.Server{Handler: ui.Wrap(app.WebHandler()), ReadHeaderTimeout: 10 * time.Second}
+	s.rpc = &http.Server{Handler: s.metrics.InstrumentRPC(app.RPCHandler()), ReadHeaderTimeout: 10 * time.Second}
 
 	if cfg.HAID == "" {
 		if err := s.becomeActive(); err != nil {
@@ -204,6 +216,35 @@ func (s *Server) info() webapp.Info {
 		i.HAState = api.HAInitializing
 	}
 	return i
+}
+
+// haStatus is what the web UI shows of HA: this RM, the ZooKeeper
+// connection, and the other RMs with the leader marked ACTIVE.
+func (s *Server) haStatus() webui.HAStatus {
+	i := s.info()
+	h := webui.HAStatus{Enabled: s.elector != nil, ID: s.cfg.HAID, State: i.HAState, ZKState: i.HAZKState}
+	if s.elector == nil {
+		return h
+	}
+	leader, known := s.elector.Leader()
+	for _, w := range s.cfg.RMWebAddresses {
+		if w == s.webAddr {
+			continue
+		}
+		p := webui.RMRef{WebAddress: w}
+		if known && leader.WebAddress == w {
+			p.ID, p.State = leader.HAID, api.HAActive
+		}
+		h.Peers = append(h.Peers, p)
+	}
+	return h
+}
+
+// about is what the web UI's overview says about this RM.
+func (s *Server) about() webui.About {
+	i := s.info()
+	return webui.About{ClusterID: s.cfg.ClusterID, ClusterTimestamp: i.ClusterTimestamp, StartedOn: s.startedOn,
+		Version: Version, StoreName: i.StoreName, WebAddress: s.webAddr}
 }
 
 // WebAddress is the advertised host:port of the REST API.

@@ -117,7 +117,7 @@ func (s *Server) becomeActive() error {
 		RMRPCAddresses: orSelf(s.cfg.RMRPCAddresses, s.rpcAddr), RMWebAddresses: orSelf(s.cfg.RMWebAddresses, s.webAddr),
 	}
 	cr, err := core.New(ccfg, core.Deps{Scheduler: sched, Store: s.store, Launcher: s.launcher, Secret: s.secret,
-		Logger: s.log, OnStoreError: s.storeFailed})
+		Logger: s.log, OnStoreError: s.storeFailed, Observer: s.metrics})
 	if err != nil {
 		return err
 	}
@@ -136,6 +136,7 @@ func (s *Server) becomeActive() error {
 		s.failovers++
 	}
 	s.mu.Unlock()
+	s.metrics.BecameActive(epoch)
 	s.log.Info("transitioned to active", zap.Int64("epoch", epoch), zap.Int("applications", len(st.Apps)),
 		zap.Duration("took", time.Since(start)))
 	return nil

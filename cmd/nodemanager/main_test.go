@@ -1,6 +1,7 @@
 package main
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -17,7 +18,14 @@ func TestEveryConfigFieldIsAFlag(t *testing.T) {
 			t.Errorf("no flag --%s", key)
 		}
 	}
-	if len(flags) != 30 { // 29 fields and --config
-		t.Errorf("%d flags", len(flags))
+	fields := 0
+	typ := reflect.TypeOf(nodemanager.DefaultConfig())
+	for i := 0; i < typ.NumField(); i++ {
+		if key, _, _ := strings.Cut(typ.Field(i).Tag.Get("yaml"), ","); key != "" && key != "-" && typ.Field(i).Tag.Get("flag") != "-" {
+			fields++
+		}
+	}
+	if len(flags) != fields+1 { // every field and --config
+		t.Errorf("%d flags for %d config fields", len(flags), fields)
 	}
 }

@@ -109,6 +109,7 @@ func newDocker(ctx context.Context, cfg nodemanager.Config, log *zap.Logger) (do
 	dc.Node, dc.ClusterID = dockerNode(cfg), cfg.ClusterID
 	dc.DefaultImage, dc.AllowedImages = cfg.DockerDefaultImage, cfg.DockerAllowedImages
 	dc.Network, dc.AllowedNetworks = cfg.DockerNetwork, cfg.DockerAllowedNetworks
+	dc.AllowedMounts = cfg.DockerAllowedMounts
 	dc.PidsLimit, dc.CPUQuota, dc.Init = cfg.DockerPidsLimit, cfg.DockerCPUQuota, cfg.DockerInit
 	dc.Logger = log
 	dk, err := docker.New(cli, dc)

@@ -30,6 +30,12 @@ type Config struct {
 	Network string
 	// AllowedNetworks are the networks a container may ask for.
 	AllowedNetworks []string
+	// AllowedMounts are the host directories a container may ask to have
+	// mounted (YARN_CONTAINER_RUNTIME_DOCKER_MOUNTS, as YARN's
+	// docker.allowed.ro-mounts/rw-mounts): "path" or "path:ro" allows
+	// read-only mounts of path and below, "path:rw" read-write too. Empty
+	// (the default): a container gets nothing but its own dirs.
+	AllowedMounts []string
 	// User is "uid:gid" containers run as; "" means the NodeManager's own.
 	User string
 	// PidsLimit bounds the processes (threads) of each container.

@@ -3,8 +3,11 @@ package docker
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/docker/docker/api/types/mount"
 
 	"github.com/goyarn/goyarn/containers"
 )
@@ -26,7 +29,8 @@ const (
 type request struct {
 	image    string
 	network  string
-	hostname string // "" with the host network
+	hostname string        // "" with the host network
+	mounts   []mount.Mount // the allowed mounts the container asked for
 }
 
 var hostnamePattern = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
@@ -61,10 +65,15 @@ func checkRequest(cfg Config, spec containers.Spec) (request, error) {
 		refuse("network %q is not allowed on this node: allowed are %s (%s)",
 			req.network, strings.Join(cfg.AllowedNetworks, ", "), EnvNetwork)
 	}
-	for _, k := range []string{EnvMounts, EnvTmpfsMounts} {
-		if v := env[k]; v != "" {
-			refuse("extra mounts are not allowed: a container gets only its work, log and application dirs (%s=%s)", k, v)
+	if v := env[EnvMounts]; v != "" {
+		ms, problems := allowedMounts(cfg.AllowedMounts, v)
+		req.mounts = ms
+		for _, p := range problems {
+			refuse("%s", p)
 		}
+	}
+	if v := env[EnvTmpfsMounts]; v != "" {
+		refuse("tmpfs mounts are not allowed (%s=%s)", EnvTmpfsMounts, v)
 	}
 	if v := env[EnvPidNamespace]; v != "" {
 		refuse("the host PID namespace is not allowed (%s=%s)", EnvPidNamespace, v)
@@ -89,4 +98,73 @@ func checkRequest(cfg Config, spec containers.Spec) (request, error) {
 		return req, fmt.Errorf("%w: %s: docker runtime refused the container: %w", containers.ErrInvalidSpec, spec.ID, errors.Join(errs...))
 	}
 	return req, nil
+}
+
+// allowedMounts checks a container's mount requests — YARN's
+// "src:dst[:ro|rw]" entries, comma-separated — against the node's
+// allowlist: the source must lie under an allowed directory, read-write only
+// where that entry says :rw. Requests default to read-only.
+func allowedMounts(allowed []string, requested string) ([]mount.Mount, []string) {
+	var ms []mount.Mount
+	var problems []string
+	for _, entry := range strings.Split(requested, ",") {
+		entry = strings.TrimSpace(entry)
+		if entry == "" {
+			continue
+		}
+		parts := strings.Split(entry, ":")
+		mode := "ro"
+		if len(parts) == 3 {
+			mode = parts[2]
+		}
+		if len(parts) < 2 || len(parts) > 3 || (mode != "ro" && mode != "rw") {
+			problems = append(problems, fmt.Sprintf("mount %q: want src:dst[:ro|rw] (%s)", entry, EnvMounts))
+			continue
+		}
+		src, dst := filepath.Clean(parts[0]), filepath.Clean(parts[1])
+		if !filepath.IsAbs(parts[0]) || !filepath.IsAbs(parts[1]) || dst == "/" {
+			problems = append(problems, fmt.Sprintf("mount %q: source and target must be absolute paths, the target not /", entry))
+			continue
+		}
+		if real, err := filepath.EvalSymlinks(src); err == nil {
+			src = real
+		} else {
+			problems = append(problems, fmt.Sprintf("mount %q: source %s: %v", entry, src, err))
+			continue
+		}
+		if !mountAllowed(allowed, src, mode == "rw") {
+			problems = append(problems, fmt.Sprintf("mount %q is not allowed on this node: allowed are %s (--docker-allowed-mounts)",
+				entry, orNone(allowed)))
+			continue
+		}
+		ms = append(ms, mount.Mount{Type: mount.TypeBind, Source: src, Target: dst, ReadOnly: mode == "ro",
+			BindOptions: &mount.BindOptions{Propagation: mount.PropagationRPrivate}})
+	}
+	return ms, problems
+}
+
+// mountAllowed reports whether src (resolved) lies under an allowlist entry
+// that permits the mode.
+func mountAllowed(allowed []string, src string, rw bool) bool {
+	for _, a := range allowed {
+		dir, mode, _ := strings.Cut(a, ":")
+		dir = filepath.Clean(dir)
+		if real, err := filepath.EvalSymlinks(dir); err == nil {
+			dir = real
+		}
+		if rw && mode != "rw" {
+			continue
+		}
+		if src == dir || strings.HasPrefix(src, dir+string(filepath.Separator)) {
+			return true
+		}
+	}
+	return false
+}
+
+func orNone(list []string) string {
+	if len(list) == 0 {
+		return "none"
+	}
+	return strings.Join(list, ", ")
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -36,7 +37,7 @@ func TestCheckRequest(t *testing.T) {
 		{name: "registry prefix does not sneak in", image: "evil.io/goyarn/x", refused: []string{"not allowed"}},
 		{name: "privileged", env: map[string]string{EnvPrivileged: "true"}, refused: []string{"privileged", EnvPrivileged}},
 		{name: "network not allowed", env: map[string]string{EnvNetwork: "container:abc"}, refused: []string{`"container:abc"`, "host, none, bridge"}},
-		{name: "mounts", env: map[string]string{EnvMounts: "/etc:/host-etc:ro"}, refused: []string{"mounts are not allowed", "/etc:/host-etc:ro"}},
+		{name: "mounts refused by default", env: map[string]string{EnvMounts: "/etc:/host-etc:ro"}, refused: []string{"/etc:/host-etc:ro", "not allowed", "--docker-allowed-mounts"}},
 		{name: "tmpfs", env: map[string]string{EnvTmpfsMounts: "/scratch"}, refused: []string{EnvTmpfsMounts}},
 		{name: "host pid", env: map[string]string{EnvPidNamespace: "host"}, refused: []string{"PID namespace"}},
 		{name: "image command", env: map[string]string{EnvRunOverride: "true"}, refused: []string{"image's own command"}},
@@ -49,7 +50,7 @@ func TestCheckRequest(t *testing.T) {
 			spec := containers.Spec{ID: unitID(), Image: tc.image, Env: tc.env}
 			got, err := checkRequest(cfg, spec)
 			if len(tc.refused) == 0 {
-				if err != nil || got != tc.want {
+				if err != nil || !reflect.DeepEqual(got, tc.want) {
 					t.Fatalf("checkRequest: %+v, %v; want %+v", got, err, tc.want)
 				}
 				return
@@ -169,5 +170,47 @@ func TestRecoverWithFake(t *testing.T) {
 	f.fail("ContainerList", client.ErrorConnectionFailed(""))
 	if _, err := r.Recover(ctxT(t)); !errors.Is(err, containers.ErrUnavailable) {
 		t.Errorf("Recover with the daemon down: %v, want ErrUnavailable", err)
+	}
+}
+
+// A container may ask for a mount only of a directory the node allows, and
+// read-write only where the allowlist says so.
+func TestMountAllowlist(t *testing.T) {
+	data := t.TempDir()
+	out := filepath.Join(data, "out")
+	os.MkdirAll(out, 0o755)
+	cfg := DefaultConfig()
+	cfg.Node = "n"
+	cfg.AllowedMounts = []string{data + ":ro", out + ":rw"}
+	for _, tc := range []struct {
+		req     string
+		refused string
+		want    []mount.Mount
+	}{
+		{req: data + ":" + data, want: []mount.Mount{{Source: data, Target: data, ReadOnly: true}}},
+		{req: out + ":/out:rw", want: []mount.Mount{{Source: out, Target: "/out"}}},
+		{req: data + ":/d:rw", refused: "not allowed"},
+		{req: "/etc:/etc", refused: "not allowed"},
+		{req: data + "/../..:/x", refused: "not allowed"}, // resolves outside the allowed dir
+		{req: "relative:/x", refused: "absolute"},
+		{req: data + ":/", refused: "absolute"},
+		{req: data + ":/x:rwx", refused: "src:dst"},
+		{req: data + "/missing:/x", refused: "missing"},
+	} {
+		got, err := checkRequest(cfg, containers.Spec{ID: unitID(), Env: map[string]string{EnvMounts: tc.req}})
+		if tc.refused != "" {
+			if !errors.Is(err, containers.ErrInvalidSpec) || !strings.Contains(err.Error(), tc.refused) {
+				t.Errorf("%s: err %v, want a refusal mentioning %q", tc.req, err, tc.refused)
+			}
+			continue
+		}
+		if err != nil || len(got.mounts) != len(tc.want) {
+			t.Fatalf("%s: %+v %v", tc.req, got.mounts, err)
+		}
+		for i, m := range got.mounts {
+			if m.Source != tc.want[i].Source || m.Target != tc.want[i].Target || m.ReadOnly != tc.want[i].ReadOnly || m.Type != mount.TypeBind {
+				t.Errorf("%s: mount %+v, want %+v", tc.req, m, tc.want[i])
+			}
+		}
 	}
 }

@@ -96,6 +96,7 @@ func (r *Runtime) Start(ctx context.Context, spec containers.Spec) error {
 	if err != nil {
 		return err
 	}
+	mounts = append(mounts, req.mounts...)
 	r.mu.Lock()
 	switch {
 	case r.closed:

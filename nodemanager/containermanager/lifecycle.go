@@ -103,6 +103,7 @@ func (m *Manager) complete(c *container, code int, runtimeDiag string) {
 	m.mu.Unlock()
 	m.persist(rec)
 	m.notify()
+	m.obs.ContainerCompleted(rec.ExitStatus)
 	m.log.Info("container completed", zap.String("container_id", rec.ID.String()),
 		zap.String("app_id", rec.ID.App().String()), zap.Int("exit_status", rec.ExitStatus))
 }

@@ -40,6 +40,20 @@ type Config struct {
 	LogRetain  time.Duration
 }
 
+// Observer is told what the NM's metrics count (nodemanager/nmmetrics
+// implements it). Calls must be cheap; they are made without the lock.
+type Observer interface {
+	ContainerLaunched()
+	ContainerLaunchFailed(state api.NMContainerState)
+	ContainerCompleted(exitStatus int)
+}
+
+type nopObserver struct{}
+
+func (nopObserver) ContainerLaunched()                         {}
+func (nopObserver) ContainerLaunchFailed(api.NMContainerState) {}
+func (nopObserver) ContainerCompleted(int)                     {}
+
 // Deps are the manager's collaborators.
 type Deps struct {
 	Runtime   containers.Runtime
@@ -48,6 +62,7 @@ type Deps struct {
 	Store     *nmstate.Store // nil: nothing is persisted
 	Clock     func() time.Time
 	Logger    *zap.Logger
+	Observer  Observer // nil: nobody
 }
 
 type container struct {
@@ -73,6 +88,7 @@ type Manager struct {
 	store *nmstate.Store
 	now   func() time.Time
 	log   *zap.Logger
+	obs   Observer
 
 	// ctx governs runtime calls and waiters; cancelled by Shutdown.
 	ctx    context.Context
@@ -110,13 +126,16 @@ func New(cfg Config, deps Deps) (*Manager, error) {
 	if deps.Logger == nil {
 		deps.Logger = zap.NewNop()
 	}
+	if deps.Observer == nil {
+		deps.Observer = nopObserver{}
+	}
 	if cfg.PathEnv == "" {
 		cfg.PathEnv = "/usr/local/bin:/usr/bin:/bin"
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Manager{
 		cfg: cfg, rt: deps.Runtime, sec: deps.Secret, loc: deps.Localizer, store: deps.Store,
-		now: deps.Clock, log: deps.Logger.Named("nm.containers"),
+		now: deps.Clock, log: deps.Logger.Named("nm.containers"), obs: deps.Observer,
 		ctx: ctx, cancel: cancel, changed: make(chan struct{}, 1),
 		containers: map[api.ContainerID]*container{},
 		apps:       map[api.ApplicationID]*app{},

@@ -124,6 +124,7 @@ func (m *Manager) startOne(r rpc.StartContainerRequest) error {
 	m.goLocked(func() { m.wait(c) })
 	m.mu.Unlock()
 	m.persist(rec)
+	m.obs.ContainerLaunched()
 	if stopStatus != 0 { // a stop arrived while it was launching
 		m.stopAsync(id)
 	}
@@ -164,6 +165,7 @@ func (m *Manager) fail(c *container, state api.NMContainerState, diag string) er
 	m.mu.Unlock()
 	m.persist(rec)
 	m.notify()
+	m.obs.ContainerLaunchFailed(rec.State)
 	m.log.Warn("container failed to start", zap.String("container_id", rec.ID.String()),
 		zap.String("app_id", rec.ID.App().String()), zap.String("diagnostics", diag))
 	return errors.New(diag)

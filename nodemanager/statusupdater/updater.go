@@ -49,6 +49,8 @@ type Deps struct {
 	Kick   <-chan struct{}
 	Clock  func() time.Time
 	Logger *zap.Logger
+	// OnHeartbeat, when set, is told each heartbeat's round trip and error.
+	OnHeartbeat func(rtt time.Duration, err error)
 }
 
 // Updater registers the node and heartbeats.
@@ -182,7 +184,11 @@ func (u *Updater) heartbeatLoop(ctx context.Context, interval time.Duration) err
 		req := rpc.NodeHeartbeatRequest{NodeID: u.cfg.NodeID, ResponseID: responseID,
 			Containers: u.deps.Containers.HeartbeatStatuses(), Health: u.deps.Health(now)}
 		var resp rpc.NodeHeartbeatResponse
+		sent := time.Now() // wall time, for the metrics only
 		err := u.deps.Client.Call(ctx, rpc.PathNodeHeartbeat, req, &resp)
+		if u.deps.OnHeartbeat != nil && ctx.Err() == nil {
+			u.deps.OnHeartbeat(time.Since(sent), err)
+		}
 		switch {
 		case ctx.Err() != nil:
 			return ctx.Err()

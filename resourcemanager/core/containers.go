@@ -51,6 +51,7 @@ func (c *Core) finishContainer(ct *container, ev lifecycle.ContainerEvent, exit 
 		return
 	}
 	ct.exitStatus, ct.diagnostics, ct.finished = exit, diag, now
+	c.obs.ContainerFinished(exit)
 	delete(c.containers, ct.id)
 	a := ct.app
 	delete(a.live, ct.id)
@@ -67,6 +68,12 @@ func (c *Core) finishContainer(ct *container, ev lifecycle.ContainerEvent, exit 
 	a.vcoreSeconds += vc
 
 	att := a.attemptByID(ct.id.Attempt)
+	if att != nil {
+		if len(att.finished) >= maxFinishedPerAttempt {
+			att.finished = append(att.finished[:0], att.finished[1:]...)
+		}
+		att.finished = append(att.finished, ct)
+	}
 	switch {
 	case att == nil:
 	case ct.am && att.am == ct:

@@ -28,6 +28,20 @@ type Launcher interface {
 	Launch(LaunchRequest)
 }
 
+// Observer is told what the RM's metrics count (resourcemanager/rmmetrics
+// implements it). It is called under the core's lock and must be cheap.
+type Observer interface {
+	// ScheduleDone: one scheduling pass took d and placed containers.
+	ScheduleDone(d time.Duration, placed int)
+	// ContainerFinished: a container ended with a YARN exit status.
+	ContainerFinished(exitStatus int)
+}
+
+type nopObserver struct{}
+
+func (nopObserver) ScheduleDone(time.Duration, int) {}
+func (nopObserver) ContainerFinished(int)           {}
+
 // Deps are the core's collaborators.
 type Deps struct {
 	Scheduler *scheduler.Scheduler
@@ -39,6 +53,9 @@ type Deps struct {
 	Now func() time.Time
 	// OnStoreError is told about every failed store write.
 	OnStoreError func(error)
+	// Observer is told about scheduling passes and finished containers
+	// (nil: nobody).
+	Observer Observer
 }
 
 // Core owns the RM's state. All methods are safe for concurrent use.
@@ -51,6 +68,7 @@ type Core struct {
 	now      func() time.Time
 	journal  *journal
 	storeNm  string
+	obs      Observer
 
 	mu         sync.Mutex
 	apps       map[api.ApplicationID]*app
@@ -88,9 +106,12 @@ func New(cfg Config, deps Deps) (*Core, error) {
 	if deps.Now == nil {
 		deps.Now = time.Now
 	}
+	if deps.Observer == nil {
+		deps.Observer = nopObserver{}
+	}
 	c := &Core{
 		cfg: cfg, sched: deps.Scheduler, launcher: deps.Launcher, secret: deps.Secret,
-		log: deps.Logger.Named("core"), now: deps.Now, storeNm: deps.Store.Name(),
+		log: deps.Logger.Named("core"), now: deps.Now, storeNm: deps.Store.Name(), obs: deps.Observer,
 		apps: map[api.ApplicationID]*app{}, nodes: map[api.NodeID]*node{}, inactive: map[api.NodeID]*node{},
 		containers: map[api.ContainerID]*container{}, nextSeq: 1,
 	}
@@ -127,6 +148,8 @@ func (c *Core) schedule(now time.Time) {
 	if c.recovering(now) {
 		return
 	}
+	start, placed := time.Now(), 0 // wall time, for the metrics only
+	defer func() { c.obs.ScheduleDone(time.Since(start), placed) }()
 	for _, p := range c.sched.Schedule(now) {
 		a := c.apps[p.App]
 		var att *attempt
@@ -141,6 +164,7 @@ func (c *Core) schedule(now time.Time) {
 			continue
 		}
 		ct := c.newContainer(a, att, n, p, now)
+		placed++
 		if p.AM {
 			c.allocateAM(a, att, ct, now)
 		} else {

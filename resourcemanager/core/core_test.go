@@ -95,6 +95,10 @@ func TestApplicationLifecycle(t *testing.T) {
 	if v.Attempts[0].State != api.AttemptFinished || v.RunningContainers != 0 {
 		t.Fatalf("attempt %s, %d containers left", v.Attempts[0].State, v.RunningContainers)
 	}
+	// The finished containers stay listed (for the UI): 4 executors, then the AM.
+	if f := v.Attempts[0].Finished; len(f) != 5 || !f[4].AM || f[0].State != api.ContainerCompleted || f[0].Finished.IsZero() {
+		t.Fatalf("finished containers %+v", f)
+	}
 	if _, used := h.c.Cluster(); !used.IsZero() {
 		t.Fatalf("resources still allocated after the app ended: %s", used)
 	}

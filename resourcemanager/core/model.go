@@ -72,6 +72,10 @@ type attempt struct {
 	nextSeq     int64 // next container sequence number
 	recovered   bool  // rebuilt from the store by this RM
 
+	// finished are the attempt's containers that ended, most recent last,
+	// at most maxFinishedPerAttempt: their logs stay on their NMs.
+	finished []*container
+
 	// AM-RM protocol state
 	registered     bool
 	responseID     int64
@@ -91,6 +95,10 @@ func (t *attempt) record() store.AttemptRecord {
 	}
 	return r
 }
+
+// maxFinishedPerAttempt bounds the finished containers an attempt keeps
+// for the UI.
+const maxFinishedPerAttempt = 200
 
 // container is the RM's record of a granted container.
 type container struct {

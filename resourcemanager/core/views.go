@@ -49,6 +49,7 @@ type AttemptView struct {
 	Diagnostics string
 	ExitStatus  int
 	Containers  []ContainerView // its live containers
+	Finished    []ContainerView // its containers that ended (the latest 200), oldest first
 }
 
 // ContainerView is a snapshot of one live container.
@@ -64,6 +65,7 @@ type ContainerView struct {
 	Diagnostics string
 	Allocated   time.Time
 	Started     time.Time
+	Finished    time.Time
 }
 
 // NodeView is a snapshot of one node.
@@ -158,6 +160,9 @@ func attemptView(a *app, att *attempt) AttemptView {
 		}
 	}
 	sort.Slice(v.Containers, func(i, j int) bool { return v.Containers[i].ID.Seq < v.Containers[j].ID.Seq })
+	for _, ct := range att.finished {
+		v.Finished = append(v.Finished, containerView(ct))
+	}
 	return v
 }
 
@@ -165,6 +170,7 @@ func containerView(ct *container) ContainerView {
 	return ContainerView{
 		ID: ct.id, NodeID: ct.node, NodeHTTP: ct.nodeHTTP, Resource: ct.resource, Priority: ct.priority, AM: ct.am,
 		State: ct.state, ExitStatus: ct.exitStatus, Diagnostics: ct.diagnostics, Allocated: ct.allocated, Started: ct.started,
+		Finished: ct.finished,
 	}
 }
 

@@ -2,14 +2,15 @@
 // /metrics, on a registry of its own (never the global default one).
 //
 // Gauges that describe the cluster now — applications, memory and vcores,
-// containers, nodes by state, queue usage, HA state — are read from the
-// core's snapshots at scrape time by a custom Collector, so nothing has to
-// keep them up to date. A standby RM holds no cluster state: it exports only
-// its HA state, its own counters and the Go/process metrics.
+// containers, nodes by state, queue usage — and the HA state are read at
+// scrape time by a custom Collector, from the core of the current term (a
+// new term's core is picked up at the next scrape), so nothing has to keep
+// them up to date. A standby holds no cluster state: it exports only its HA
+// state, its own counters and histograms, and the Go/process metrics.
 //
 // Counters and histograms need to be told what happened: Metrics implements
 // Observer (ScheduleDone, HeartbeatHandled, ContainerFinished,
-// HAStateChanged), which the core and the server call; InstrumentRPC times
+// BecameActive), which the core and the server call; InstrumentRPC times
 // NM heartbeats around the RPC handler without touching the core. Nop is the
 // do-nothing Observer.
 //

@@ -1,7 +1,6 @@
 package rmmetrics
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -22,9 +21,23 @@ type Source interface {
 	Queues() []scheduler.QueueInfo
 }
 
+// ActiveCore adapts the RM's "core of the current term, nil while standby"
+// func to Deps.Active, keeping a nil *core.Core a nil Source.
+func ActiveCore(f func() *core.Core) func() Source {
+	return func() Source {
+		if cr := f(); cr != nil {
+			return cr
+		}
+		return nil
+	}
+}
+
 // Deps are the metrics' collaborators.
 type Deps struct {
-	Source Source // required
+	// Active returns the core while this RM is active and nil while it is
+	// not (see ActiveCore); nil or nil-returning: only the HA state, the
+	// counters and the histograms are exported.
+	Active func() Source
 	// HAState is this RM's HA state now; nil means no HA (always ACTIVE).
 	HAState func() api.HAState
 	// NoRuntimeMetrics leaves out the Go runtime and process collectors
@@ -40,6 +53,7 @@ type Metrics struct {
 	heartbeat   prometheus.Histogram
 	completions *prometheus.CounterVec
 	failovers   prometheus.Counter
+	snap        *snapshot
 }
 
 var _ Observer = (*Metrics)(nil)
@@ -50,9 +64,6 @@ var fastBuckets = []float64{0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.0
 
 // New builds the registry with every metric registered.
 func New(d Deps) (*Metrics, error) {
-	if d.Source == nil {
-		return nil, errors.New("rmmetrics: Deps.Source is required")
-	}
 	if d.HAState == nil {
 		d.HAState = func() api.HAState { return api.HAActive }
 	}
@@ -69,13 +80,14 @@ func New(d Deps) (*Metrics, error) {
 			Name: "goyarn_rm_container_completions_total",
 			Help: "Containers that ended, by reason (from the YARN exit status)."}, []string{"reason"}),
 		failovers: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "goyarn_rm_failovers_total", Help: "Times this ResourceManager became active (won a leader election)."}),
+			Name: "goyarn_rm_failovers_total",
+			Help: "Times this ResourceManager took over from an earlier active one (summed over the RMs: the cluster's failovers)."}),
 	}
 	for _, r := range Reasons {
 		m.completions.WithLabelValues(r)
 	}
-	cs := []prometheus.Collector{m.schedule, m.allocated, m.heartbeat, m.completions, m.failovers,
-		&snapshot{src: d.Source, ha: d.HAState}}
+	m.snap = &snapshot{ha: d.HAState, active: d.Active}
+	cs := []prometheus.Collector{m.schedule, m.allocated, m.heartbeat, m.completions, m.failovers, m.snap}
 	if !d.NoRuntimeMetrics {
 		cs = append(cs, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
@@ -111,9 +123,11 @@ func (m *Metrics) ContainerFinished(exitStatus int) {
 	m.completions.WithLabelValues(ExitReason(exitStatus)).Inc()
 }
 
-// HAStateChanged implements Observer: becoming ACTIVE counts as a failover.
-func (m *Metrics) HAStateChanged(from, to api.HAState) {
-	if to == api.HAActive && from != api.HAActive {
+// BecameActive implements Observer. Every term bumps the cluster-wide
+// epoch, the first term of the cluster's store to 1: a term with a higher
+// epoch took over from an earlier active RM, which is a failover.
+func (m *Metrics) BecameActive(epoch int64) {
+	if epoch > 1 {
 		m.failovers.Inc()
 	}
 }

@@ -20,6 +20,8 @@ import (
 
 var _ Source = (*core.Core)(nil)
 
+func always(s Source) func() Source { return func() Source { return s } }
+
 type fakeSource struct {
 	mu     sync.Mutex
 	m      core.Metrics
@@ -108,7 +110,7 @@ func mustValue(t *testing.T, reg prometheus.Gatherer, want float64, name string,
 }
 
 func TestClusterGaugesFromSnapshot(t *testing.T) {
-	m, err := New(Deps{Source: newSource(), NoRuntimeMetrics: true})
+	m, err := New(Deps{Active: always(newSource()), NoRuntimeMetrics: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,16 +160,27 @@ func TestClusterGaugesFromSnapshot(t *testing.T) {
 func TestStandbyExportsOnlyItsOwnState(t *testing.T) {
 	state := api.HAStandby
 	var mu sync.Mutex
-	m, err := New(Deps{Source: newSource(), NoRuntimeMetrics: true, HAState: func() api.HAState {
-		mu.Lock()
-		defer mu.Unlock()
-		return state
-	}})
+	src := newSource()
+	m, err := New(Deps{NoRuntimeMetrics: true,
+		HAState: func() api.HAState {
+			mu.Lock()
+			defer mu.Unlock()
+			return state
+		},
+		Active: func() Source {
+			mu.Lock()
+			defer mu.Unlock()
+			if state != api.HAActive {
+				return nil
+			}
+			return src
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	mustValue(t, m.Registry(), 1, "goyarn_rm_ha_state", "state=standby")
 	mustValue(t, m.Registry(), 0, "goyarn_rm_ha_state", "state=active")
+	mustValue(t, m.Registry(), 0, "goyarn_rm_failovers_total")
 	for _, name := range []string{"goyarn_rm_apps_submitted_total", "goyarn_rm_nodes", "goyarn_rm_queue_capacity_ratio"} {
 		if _, ok := value(t, m.Registry(), name); ok {
 			t.Errorf("a standby exports %s", name)
@@ -176,32 +189,25 @@ func TestStandbyExportsOnlyItsOwnState(t *testing.T) {
 	mu.Lock()
 	state = api.HAActive
 	mu.Unlock()
-	m.HAStateChanged(api.HAStandby, api.HAActive)
+	m.BecameActive(3)
 	mustValue(t, m.Registry(), 1, "goyarn_rm_ha_state", "state=active")
 	mustValue(t, m.Registry(), 7, "goyarn_rm_apps_submitted_total")
 	mustValue(t, m.Registry(), 1, "goyarn_rm_failovers_total")
 }
 
 func TestFailoverCount(t *testing.T) {
-	m, err := New(Deps{Source: newSource(), NoRuntimeMetrics: true})
+	m, err := New(Deps{NoRuntimeMetrics: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, tr := range [][2]api.HAState{
-		{api.HAInitializing, api.HAStandby}, // not a failover
-		{api.HAStandby, api.HAActive},       // 1
-		{api.HAActive, api.HAActive},        // repeated: not counted
-		{api.HAActive, api.HAStandby},
-		{api.HAStandby, api.HAActive}, // 2
-		{api.HAActive, api.HAStopped},
-	} {
-		m.HAStateChanged(tr[0], tr[1])
+	for _, epoch := range []int64{0, 0, 1, 2, 5} { // memory store (no epochs), first term, two take-overs
+		m.BecameActive(epoch)
 	}
 	mustValue(t, m.Registry(), 2, "goyarn_rm_failovers_total")
 }
 
 func TestObserverCountsAndHistograms(t *testing.T) {
-	m, err := New(Deps{Source: newSource(), NoRuntimeMetrics: true})
+	m, err := New(Deps{Active: always(newSource()), NoRuntimeMetrics: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +245,7 @@ func TestExitReason(t *testing.T) {
 }
 
 func TestInstrumentRPCTimesHeartbeatsOnly(t *testing.T) {
-	m, err := New(Deps{Source: newSource(), NoRuntimeMetrics: true})
+	m, err := New(Deps{Active: always(newSource()), NoRuntimeMetrics: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,7 +265,7 @@ func TestInstrumentRPCTimesHeartbeatsOnly(t *testing.T) {
 func TestScrapeHandler(t *testing.T) {
 	src := newSource()
 	src.queues = append(src.queues, scheduler.QueueInfo{Path: `root.we"ird`, AbsoluteCapacity: 10})
-	m, err := New(Deps{Source: src})
+	m, err := New(Deps{Active: always(src)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -301,7 +307,7 @@ func TestScrapeHandler(t *testing.T) {
 func TestBadLabelValueDoesNotBreakTheScrape(t *testing.T) {
 	src := newSource()
 	src.queues = append(src.queues, scheduler.QueueInfo{Path: "root.\xff", AbsoluteCapacity: 10})
-	m, err := New(Deps{Source: src, NoRuntimeMetrics: true})
+	m, err := New(Deps{Active: always(src), NoRuntimeMetrics: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -312,8 +318,19 @@ func TestBadLabelValueDoesNotBreakTheScrape(t *testing.T) {
 	}
 }
 
-func TestNewNeedsASource(t *testing.T) {
-	if _, err := New(Deps{}); err == nil {
-		t.Error("New without a source succeeded")
+// Without an Active func (or before the first term) only the HA state,
+// counters and histograms are exported.
+func TestWithoutCore(t *testing.T) {
+	m, err := New(Deps{NoRuntimeMetrics: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustValue(t, m.Registry(), 1, "goyarn_rm_ha_state", "state=active")
+	mustValue(t, m.Registry(), 0, "goyarn_rm_failovers_total")
+	if _, ok := value(t, m.Registry(), "goyarn_rm_apps_submitted_total"); ok {
+		t.Error("cluster metrics without a core")
+	}
+	if got := ActiveCore(func() *core.Core { return nil })(); got != nil {
+		t.Errorf("ActiveCore of nil = %#v, want nil", got)
 	}
 }

@@ -16,8 +16,9 @@ type Observer interface {
 	// ContainerFinished: a container ended with a YARN exit status
 	// (api.Exit* or the process's exit code).
 	ContainerFinished(exitStatus int)
-	// HAStateChanged: this RM moved from one HA state to another.
-	HAStateChanged(from, to api.HAState)
+	// BecameActive: this RM started a term as the active RM, with the
+	// state store's epoch after the bump (0 for stores without epochs).
+	BecameActive(epoch int64)
 }
 
 // Nop is an Observer that does nothing.
@@ -32,8 +33,8 @@ func (Nop) HeartbeatHandled(time.Duration) {}
 // ContainerFinished implements Observer.
 func (Nop) ContainerFinished(int) {}
 
-// HAStateChanged implements Observer.
-func (Nop) HAStateChanged(api.HAState, api.HAState) {}
+// BecameActive implements Observer.
+func (Nop) BecameActive(int64) {}
 
 // Exit reasons, the values of the reason label.
 const (

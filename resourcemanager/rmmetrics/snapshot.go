@@ -55,8 +55,8 @@ var haStates = []api.HAState{api.HAInitializing, api.HAActive, api.HAStandby, ap
 
 // snapshot collects the cluster's gauges from the core at scrape time.
 type snapshot struct {
-	src Source
-	ha  func() api.HAState
+	ha     func() api.HAState
+	active func() Source // may be nil
 }
 
 func (s *snapshot) Describe(ch chan<- *prometheus.Desc) {
@@ -83,11 +83,15 @@ func (s *snapshot) Collect(ch chan<- prometheus.Metric) {
 		}
 		gauge(haStateDesc, v, label(st))
 	}
-	if state != api.HAActive {
-		return // a standby's core holds no cluster state
+	var src Source
+	if s.active != nil {
+		src = s.active()
+	}
+	if src == nil {
+		return // not active: no cluster state here
 	}
 
-	m := s.src.Metrics()
+	m := src.Metrics()
 	counter(appsSubmittedDesc, float64(m.AppsSubmitted))
 	counter(appsCompletedDesc, float64(m.AppsCompleted))
 	counter(appsFailedDesc, float64(m.AppsFailed))
@@ -108,7 +112,7 @@ func (s *snapshot) Collect(ch chan<- prometheus.Metric) {
 		gauge(nodesDesc, float64(m.NodesByState[st]), label(st))
 	}
 
-	for _, q := range s.src.Queues() {
+	for _, q := range src.Queues() {
 		gauge(qCapacityDesc, q.AbsoluteCapacity/100, q.Path)
 		gauge(qMaxCapacityDesc, q.AbsoluteMaxCapacity/100, q.Path)
 		gauge(qUsedDesc, q.UsedCapacity/100, q.Path)

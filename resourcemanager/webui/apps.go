@@ -51,7 +51,7 @@ func (u *UI) apps(c *gin.Context) {
 			"%q is not an application state; use one of NEW, NEW_SAVING, SUBMITTED, ACCEPTED, RUNNING, FINISHED, FAILED, KILLED.", bad)
 		return
 	}
-	all := u.deps.Core.Apps(nil)
+	all := activeCore(c).Apps(nil)
 	d := appsData{Filter: filter, Total: len(all)}
 	counts := map[api.AppState]int{}
 	for i := len(all) - 1; i >= 0; i-- { // Apps is oldest first
@@ -83,7 +83,7 @@ func (u *UI) app(c *gin.Context) {
 		u.errorPage(c, http.StatusNotFound, "No such application", "%q is not an application id.", raw)
 		return
 	}
-	a, ok := u.deps.Core.App(id)
+	a, ok := activeCore(c).App(id)
 	if !ok {
 		u.errorPage(c, http.StatusNotFound, "No such application",
 			"Application %s is not known to this ResourceManager (it may have been removed from the history).", id)

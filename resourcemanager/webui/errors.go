@@ -2,4 +2,4 @@ package webui
 
 import "errors"
 
-var errNoCore = errors.New("webui: Deps.Core is required")
+var errNoCore = errors.New("webui: Deps.Active is required")

@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"html/template"
 	"math"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/goyarn/goyarn/api"
 )
 
 // funcs are the template helpers. None reads a clock: pages pass .Now.
@@ -23,6 +26,21 @@ var funcs = template.FuncMap{
 	"fmtPct":     fmtPercent,
 	"stateClass": stateClass,
 	"lower":      lower,
+	"res":        fmtResource,
+	"count":      count,
+}
+
+// fmtResource is a resource as people read it: "1.5 GB, 2 vcores".
+func fmtResource(r api.Resource) string {
+	return fmtMB(r.MemoryMB) + ", " + count(int(r.VCores), "vcore")
+}
+
+// count is n and a noun, plural unless n is 1: "1 container", "0 vcores".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }
 
 // lower is any value's text in lower case (state types are named strings).
@@ -50,11 +68,14 @@ func ago(now, t time.Time) string {
 	return fmtDuration(d) + " ago"
 }
 
-// fmtDuration is d in its two largest units at one-second precision:
-// "45s", "3m 12s", "2h 5m", "3d 4h".
+// fmtDuration is d in its two largest units: "0.4s", "45s", "3m 12s",
+// "2h 5m", "3d 4h" (tenths of a second below 10 s).
 func fmtDuration(d time.Duration) string {
 	if d < 0 {
 		d = -d
+	}
+	if d < 10*time.Second {
+		return strings.TrimSuffix(strconv.FormatFloat(float64(d/(100*time.Millisecond))/10, 'f', 1, 64), ".0") + "s"
 	}
 	s := int64(d / time.Second)
 	days, s := s/86400, s%86400

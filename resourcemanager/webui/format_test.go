@@ -7,6 +7,8 @@ import (
 	"math"
 	"testing"
 	"time"
+
+	"github.com/goyarn/goyarn/api"
 )
 
 func TestFmtTime(t *testing.T) {
@@ -31,7 +33,9 @@ func TestAgoAndDurations(t *testing.T) {
 		want string
 	}{
 		{0, "0s ago"},
-		{900 * time.Millisecond, "0s ago"},
+		{900 * time.Millisecond, "0.9s ago"},
+		{1049 * time.Millisecond, "1s ago"},
+		{9999 * time.Millisecond, "9.9s ago"},
 		{45 * time.Second, "45s ago"},
 		{3*time.Minute + 12*time.Second, "3m 12s ago"},
 		{2*time.Hour + 5*time.Minute + 9*time.Second, "2h 5m ago"},
@@ -89,6 +93,20 @@ func TestPercentages(t *testing.T) {
 	}
 	if got := fmtPercent(math.Inf(1)); got != "N/A" {
 		t.Errorf("fmtPercent(Inf) = %q", got)
+	}
+}
+
+func TestResourceAndCount(t *testing.T) {
+	for _, tc := range []struct {
+		r    api.Resource
+		want string
+	}{{api.Res(1024, 1), "1 GB, 1 vcore"}, {api.Res(1536, 2), "1.5 GB, 2 vcores"}, {api.Res(0, 0), "0 MB, 0 vcores"}} {
+		if got := fmtResource(tc.r); got != tc.want {
+			t.Errorf("fmtResource(%v) = %q, want %q", tc.r, got, tc.want)
+		}
+	}
+	if got := count(3, "container"); got != "3 containers" {
+		t.Errorf("count(3) = %q", got)
 	}
 }
 

@@ -14,7 +14,9 @@ type HAStatus struct {
 	// without HA.
 	ZKState string
 	// Peers are the other RMs of the cluster, with the state this RM
-	// believes each is in (ACTIVE for the leader it knows of).
+	// believes each is in: ACTIVE for the leader it knows of, else
+	// whatever it knows ("" for nothing; shown as "not active" when an
+	// active RM is known).
 	Peers []RMRef
 }
 
@@ -23,11 +25,6 @@ type RMRef struct {
 	ID         string
 	WebAddress string // host:port of its web UI and REST API
 	State      api.HAState
-}
-
-// standby reports whether this RM must send page requests to the active.
-func (h HAStatus) standby() bool {
-	return h.Enabled && h.State != api.HAActive
 }
 
 // Active returns the active RM among the peers, if this RM knows of one.
@@ -40,13 +37,14 @@ func (h HAStatus) Active() (RMRef, bool) {
 	return RMRef{}, false
 }
 
-// normalized fills what a nil provider or an RM without HA leaves out.
+// normalized fills what a provider leaves out: an RM without HA that
+// names no state is ACTIVE; with HA, INITIALIZING.
 func (h HAStatus) normalized() HAStatus {
-	if !h.Enabled {
-		h.State = api.HAActive
-	}
 	if h.State == "" {
 		h.State = api.HAInitializing
+		if !h.Enabled {
+			h.State = api.HAActive
+		}
 	}
 	return h
 }

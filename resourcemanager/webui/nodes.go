@@ -29,7 +29,7 @@ func (u *UI) nodes(c *gin.Context) {
 			return
 		}
 	}
-	all := u.deps.Core.Nodes()
+	all := activeCore(c).Nodes()
 	d := nodesData{Filter: filter, Total: len(all)}
 	counts := map[api.NodeState]int{}
 	for _, n := range all {
@@ -56,7 +56,7 @@ type schedulerData struct {
 
 func (u *UI) scheduler(c *gin.Context) {
 	var d schedulerData
-	for _, q := range u.deps.Core.Queues() {
+	for _, q := range activeCore(c).Queues() {
 		d.Queues = append(d.Queues, queueRow{QueueInfo: q, Depth: strings.Count(q.Path, ".")})
 	}
 	u.render(c, http.StatusOK, "scheduler", page{Title: "Scheduler", Nav: "scheduler", Refresh: u.deps.RefreshSeconds, Data: d})

@@ -14,6 +14,7 @@ type rmRow struct {
 	ID, WebAddress string
 	State          api.HAState
 	Self           bool
+	Unreachable    bool // asked, and it did not answer
 }
 
 type nodeCount struct {
@@ -24,26 +25,49 @@ type nodeCount struct {
 type overviewData struct {
 	Standby   bool
 	Active    RMRef
-	HasActive bool
-	RMs       []rmRow
-	Metrics   core.Metrics
-	Nodes     []nodeCount
-	Live      int // nodes in an active state
+	HasActive bool // a peer is known to be active
+	// KnowsActive: this RM or a peer is known to be active, so an RM
+	// without a state in the list is not.
+	KnowsActive bool
+	RMs         []rmRow
+	Metrics     core.Metrics
+	Nodes       []nodeCount
+	Live        int // nodes in an active state
 }
 
 func (u *UI) overview(c *gin.Context) {
 	ha := u.ha()
-	d := overviewData{Standby: ha.standby()}
+	cr := u.deps.Active()
+	d := overviewData{Standby: cr == nil}
 	d.Active, d.HasActive = ha.Active()
+	d.KnowsActive = d.HasActive || ha.State == api.HAActive
 	if ha.Enabled {
 		d.RMs = append(d.RMs, rmRow{ID: ha.ID, WebAddress: u.about().WebAddress, State: ha.State, Self: true})
-		for _, p := range ha.Peers {
-			d.RMs = append(d.RMs, rmRow{ID: p.ID, WebAddress: p.WebAddress, State: p.State})
+		for i, info := range u.probePeers(c.Request.Context(), ha.Peers) {
+			p := ha.Peers[i]
+			row := rmRow{ID: p.ID, WebAddress: p.WebAddress, State: p.State}
+			switch {
+			case info.ok: // each RM knows its own state best
+				row.State = api.HAState(info.state)
+				if info.id != "" {
+					row.ID = info.id
+				}
+			case u.deps.PeerTimeout >= 0 && p.WebAddress != "":
+				row.Unreachable = true
+			}
+			d.RMs = append(d.RMs, row)
 		}
-		sort.SliceStable(d.RMs, func(i, j int) bool { return d.RMs[i].ID < d.RMs[j].ID })
+		// By id; RMs whose id is unknown last, by address.
+		sort.SliceStable(d.RMs, func(i, j int) bool {
+			a, b := d.RMs[i], d.RMs[j]
+			if (a.ID == "") != (b.ID == "") {
+				return b.ID == ""
+			}
+			return a.ID < b.ID || a.ID == b.ID && a.WebAddress < b.WebAddress
+		})
 	}
-	if !d.Standby {
-		d.Metrics = u.deps.Core.Metrics()
+	if cr != nil {
+		d.Metrics = cr.Metrics()
 		for _, st := range api.NodeStates {
 			n := d.Metrics.NodesByState[st]
 			d.Nodes = append(d.Nodes, nodeCount{State: st, Count: n})

@@ -77,7 +77,7 @@ var rmFuncs = template.FuncMap{
 		}
 		return "http://" + webAddress + "/cluster"
 	},
-	"indent": func(depth int) float64 { return 1.4 * float64(depth) },
+	"indent":   func(depth int) float64 { return 1.4 * float64(depth) },
 	"progress": func(p float64) float64 { return clampPercent(100 * p) },
 }
 

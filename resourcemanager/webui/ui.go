@@ -3,7 +3,7 @@ package webui
 import (
 	"html/template"
 	"net/http"
-	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,15 +34,34 @@ type About struct {
 	WebAddress       string // this RM's advertised host:port
 }
 
+// ActiveCore adapts the RM's "core of the current term, nil while standby"
+// func to Deps.Active, keeping a nil *core.Core a nil Core.
+func ActiveCore(f func() *core.Core) func() Core {
+	return func() Core {
+		if cr := f(); cr != nil {
+			return cr
+		}
+		return nil
+	}
+}
+
 // Deps are the UI's collaborators.
 type Deps struct {
-	Core Core // required
+	// Active returns the core while this RM is active and nil while it is
+	// not (required; see ActiveCore).
+	Active func() Core
 	// HA returns this RM's HA status; nil means no HA (always ACTIVE).
 	HA func() HAStatus
 	// About returns the overview's facts about this RM; nil shows none.
 	About func() About
 	// Metrics, when set, is served at /metrics (also on a standby).
 	Metrics http.Handler
+	// PeerTimeout bounds asking the other RMs for their own state when
+	// the overview is rendered (default 1 s; negative: do not ask, show
+	// what HA says).
+	PeerTimeout time.Duration
+	// Client makes those requests (default: a plain http.Client).
+	Client *http.Client
 	// RefreshSeconds is the auto-refresh period of the live pages
 	// (default 5; negative: none).
 	RefreshSeconds int
@@ -60,7 +79,7 @@ type UI struct {
 
 // New parses the embedded templates and builds the handler.
 func New(deps Deps) (*UI, error) {
-	if deps.Core == nil {
+	if deps.Active == nil {
 		return nil, errNoCore
 	}
 	if deps.Logger == nil {
@@ -68,6 +87,12 @@ func New(deps Deps) (*UI, error) {
 	}
 	if deps.Now == nil {
 		deps.Now = time.Now
+	}
+	if deps.PeerTimeout == 0 {
+		deps.PeerTimeout = time.Second
+	}
+	if deps.Client == nil {
+		deps.Client = &http.Client{}
 	}
 	if deps.RefreshSeconds == 0 {
 		deps.RefreshSeconds = 5
@@ -83,7 +108,7 @@ func New(deps Deps) (*UI, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := &UI{deps: deps, log: deps.Logger.Named("rm.webui"), tmpl: tmpl}
+	u := &UI{deps: deps, log: deps.Logger.Named("webui"), tmpl: tmpl}
 	u.handler = u.routes(static)
 	return u, nil
 }
@@ -110,23 +135,33 @@ func (u *UI) routes(static http.FileSystem) http.Handler {
 		c.AbortWithStatus(http.StatusInternalServerError)
 	}))
 	e.RedirectTrailingSlash = false
-	e.Use(u.standbyRedirect)
+	// Served by every RM, active or not:
 	e.GET("/", u.overview)
 	e.GET("/cluster", u.overview)
 	e.GET("/cluster/cluster", u.overview) // YARN's About page
-	e.GET("/cluster/apps", u.apps)
-	e.GET("/cluster/apps/:state", u.apps) // YARN's /cluster/apps/RUNNING form
-	e.GET("/cluster/app/:id", u.app)
-	e.GET("/cluster/nodes", u.nodes)
-	e.GET("/cluster/scheduler", u.scheduler)
 	e.StaticFS("/static", static)
 	if u.deps.Metrics != nil {
 		e.GET("/metrics", gin.WrapH(u.deps.Metrics))
 	}
-	e.NoRoute(func(c *gin.Context) {
+	// Served by the active RM only; a standby redirects:
+	active := e.Group("", u.requireActive)
+	active.GET("/cluster/apps", u.apps)
+	active.GET("/cluster/apps/:state", u.apps) // YARN's /cluster/apps/RUNNING form
+	active.GET("/cluster/app/:id", u.app)
+	active.GET("/cluster/nodes", u.nodes)
+	active.GET("/cluster/scheduler", u.scheduler)
+	e.NoRoute(u.requireActive, func(c *gin.Context) {
 		u.errorPage(c, http.StatusNotFound, "Not found", "There is no page at %s.", c.Request.URL.Path)
 	})
 	return e
+}
+
+const coreKey = "goyarn.webui.core"
+
+// activeCore is the active core requireActive found for this request.
+func activeCore(c *gin.Context) Core {
+	cr, _ := c.Get(coreKey)
+	return cr.(Core)
 }
 
 // Handler serves only the UI's own paths (see Owns).
@@ -156,36 +191,29 @@ func (u *UI) Wrap(rest http.Handler) http.Handler {
 	})
 }
 
-// servedOnStandby are the paths a standby answers itself.
-func servedOnStandby(path string) bool {
-	switch {
-	case path == "/", path == "/cluster", path == "/cluster/cluster", path == "/metrics",
-		strings.HasPrefix(path, "/static/"):
-		return true
-	}
-	return false
-}
+// retryAfter is how soon a standby that knows no active RM asks the
+// browser to try again.
+const retryAfter = 5
 
-// standbyRedirect sends a standby's page requests to the active RM with a
-// 307 and YARN's body; without a known active it says so and asks the
+// requireActive lets a request through, with the core, while this RM is
+// active. Otherwise, as YARN's RMWebAppFilter does, it answers with a 307 to
+// the same URI on the active RM, or says that it knows none and asks the
 // browser to retry.
-func (u *UI) standbyRedirect(c *gin.Context) {
-	ha := u.ha()
-	if !ha.standby() || servedOnStandby(c.Request.URL.Path) {
+func (u *UI) requireActive(c *gin.Context) {
+	if cr := u.deps.Active(); cr != nil {
+		c.Set(coreKey, cr)
 		c.Next()
 		return
 	}
-	active, ok := ha.Active()
-	if !ok {
-		c.Header("Refresh", "5")
-		u.errorPage(c, http.StatusServiceUnavailable, "No active ResourceManager",
-			"This is a standby ResourceManager and it knows of no active one right now. Will retry in 5 seconds.")
+	if active, ok := u.ha().Active(); ok {
+		target := "http://" + active.WebAddress + c.Request.URL.RequestURI()
+		c.Header("Location", target)
+		c.String(http.StatusTemporaryRedirect, "This is standby RM. The redirect url is: %s\n", target)
 		c.Abort()
 		return
 	}
-	target := (&url.URL{Scheme: "http", Host: active.WebAddress, Path: c.Request.URL.Path,
-		RawPath: c.Request.URL.RawPath, RawQuery: c.Request.URL.RawQuery}).String()
-	c.Header("Location", target)
-	c.String(http.StatusTemporaryRedirect, "This is standby RM. The redirect url is: %s\n", target)
+	c.Header("Refresh", strconv.Itoa(retryAfter))
+	u.errorPage(c, http.StatusServiceUnavailable, "No active ResourceManager",
+		"This ResourceManager is not active and knows of no active one. Can not find any active RM. Will retry in next %d seconds.", retryAfter)
 	c.Abort()
 }

@@ -9,20 +9,30 @@ import (
 	"time"
 
 	"github.com/goyarn/goyarn/api"
+	"github.com/goyarn/goyarn/resourcemanager/core"
 )
 
 type harness struct {
-	t    *testing.T
-	core *fakeCore
-	ha   HAStatus
-	ui   *UI
-	h    http.Handler
+	t      *testing.T
+	core   *fakeCore
+	ha     HAStatus
+	active bool // the core is served (this RM is active)
+	ui     *UI
+	h      http.Handler
 }
 
+// newHarness serves the fake core while ha is nil (no HA) or ACTIVE.
 func newHarness(t *testing.T, ha *HAStatus) *harness {
 	t.Helper()
-	h := &harness{t: t, core: newFake()}
-	deps := Deps{Core: h.core, Now: func() time.Time { return now0 },
+	h := &harness{t: t, core: newFake(), active: ha == nil || ha.State == api.HAActive}
+	deps := Deps{Now: func() time.Time { return now0 }, PeerTimeout: -1, // TestPeersDescribeThemselves asks
+
+		Active: func() Core {
+			if !h.active {
+				return nil
+			}
+			return h.core
+		},
 		About: func() About {
 			return About{ClusterID: "goyarn", ClusterTimestamp: 1700000000000, StartedOn: t0, Version: "v9.9", WebAddress: "rm1:8088"}
 		},
@@ -101,10 +111,11 @@ func TestOverviewWithoutHA(t *testing.T) {
 
 func TestOverviewActiveWithPeers(t *testing.T) {
 	h := newHarness(t, &HAStatus{Enabled: true, ID: "rm1", State: api.HAActive, ZKState: "CONNECTED",
-		Peers: []RMRef{{ID: "rm2", WebAddress: "rm2:8088", State: api.HAStandby}}})
+		Peers: []RMRef{{ID: "rm2", WebAddress: "rm2:8088", State: api.HAStandby}, {WebAddress: "rm3:8088"}}})
 	h.page("/cluster", 200, []string{
 		`ha-active">ACTIVE<`, `<b id="rm-id">rm1</b>`, `id="zk-state" class="st st-ok">CONNECTED<`,
 		`<a href="http://rm2:8088/cluster">rm2:8088</a>`, "rm1 (this one)", `id="apps-submitted">7<`,
+		`<a href="http://rm3:8088/cluster">rm3:8088</a>`, `<span class="muted">not active</span>`,
 	}, "not enabled", "standby-notice")
 }
 
@@ -151,11 +162,61 @@ func TestStandbyOverviewLinksToActive(t *testing.T) {
 
 func TestStandbyWithoutActive(t *testing.T) {
 	h := newHarness(t, &HAStatus{Enabled: true, ID: "rm2", State: api.HAStandby, ZKState: "DISCONNECTED",
-		Peers: []RMRef{{ID: "rm1", WebAddress: "rm1:8088", State: api.HAStandby}}})
-	h.page("/cluster", 200, []string{"STANDBY", "No active ResourceManager is known right now.", `st-bad">DISCONNECTED<`})
+		Peers: []RMRef{{ID: "rm1", WebAddress: "rm1:8088"}}})
+	h.page("/cluster", 200, []string{"STANDBY", "No active ResourceManager is known right now.", `st-bad">DISCONNECTED<`,
+		`<a href="http://rm1:8088/cluster">rm1:8088</a>`, "unknown"})
 	res, body := h.get("/cluster/apps")
-	if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Refresh") != "5" || !strings.Contains(body, "knows of no active one") {
+	if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Refresh") != "5" ||
+		!strings.Contains(body, "Can not find any active RM. Will retry in next 5 seconds.") {
 		t.Errorf("standby without an active: %d Refresh %q\n%s", res.StatusCode, res.Header.Get("Refresh"), body)
+	}
+}
+
+// An RM without HA between start and its first term (or fenced) has no
+// core: it says so and serves no cluster pages.
+func TestRMWithoutCore(t *testing.T) {
+	h := newHarness(t, nil)
+	h.active = false
+	h.ui.deps.HA = func() HAStatus { return HAStatus{State: api.HAInitializing} }
+	h.page("/cluster", 200, []string{"ha-initializing\">INITIALIZING<", "ResourceManager HA is not enabled.",
+		"served by the active ResourceManager"}, `id="apps-submitted"`)
+	if res, _ := h.get("/cluster/nodes"); res.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("/cluster/nodes without a core: %d", res.StatusCode)
+	}
+}
+
+// The overview asks every other RM for its own state: one answers (and
+// names itself), one is down.
+func TestPeersDescribeThemselves(t *testing.T) {
+	peer := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/ws/v1/cluster/info" {
+			http.NotFound(w, r)
+			return
+		}
+		io.WriteString(w, `{"clusterInfo":{"id":1,"haState":"STANDBY","haId":"rm3","haZooKeeperConnectionState":"CONNECTED"}}`)
+	}))
+	defer peer.Close()
+	down := httptest.NewServer(http.NotFoundHandler())
+	downAddr := strings.TrimPrefix(down.URL, "http://")
+	down.Close()
+	peerAddr := strings.TrimPrefix(peer.URL, "http://")
+
+	h := newHarness(t, &HAStatus{Enabled: true, ID: "rm1", State: api.HAActive, ZKState: "CONNECTED",
+		Peers: []RMRef{{WebAddress: peerAddr}, {ID: "rm2", WebAddress: downAddr}}})
+	h.ui.deps.PeerTimeout = 5 * time.Second
+	body := h.page("/cluster", 200, []string{
+		`<td>rm3</td>`, `<a href="http://` + peerAddr + `/cluster">`, `st st-warn">STANDBY<`,
+		`<td>rm2</td>`, `st st-bad">UNREACHABLE<`,
+	})
+	if i, j, k := strings.Index(body, "rm1 (this one)"), strings.Index(body, "<td>rm2</td>"), strings.Index(body, "<td>rm3</td>"); !(i < j && j < k) {
+		t.Errorf("RMs not listed by id: rm1 at %d, rm2 at %d, rm3 at %d", i, j, k)
+	}
+}
+
+// ActiveCore keeps a nil *core.Core a nil Core (no typed nil).
+func TestActiveCoreAdapter(t *testing.T) {
+	if got := ActiveCore(func() *core.Core { return nil })(); got != nil {
+		t.Errorf("ActiveCore of nil = %#v, want nil", got)
 	}
 }
 
@@ -174,7 +235,7 @@ func TestAppsPageAndFilters(t *testing.T) {
 	body := h.page("/cluster/apps", 200, []string{
 		`<a href="/cluster/app/` + a1 + `">` + a1 + `</a>`, `<a href="/cluster/app/` + a2 + `">`,
 		"SparkPi", "wordcount", `st st-ok">FINISHED<`, `st st-ok">SUCCEEDED<`, `st st-run">RUNNING<`,
-		"42s", "2 GB, 2 vcores", `style="width: 50%"`, `All <small>2</small>`, `RUNNING <small>1</small>`,
+		"42s", "2 containers", "2 GB, 2 vcores", `style="width: 50%"`, `All <small>2</small>`, `RUNNING <small>1</small>`,
 	})
 	if strings.Index(body, a2) > strings.Index(body, a1) {
 		t.Error("applications are not listed newest first")
@@ -274,7 +335,7 @@ func TestWrapRoutes(t *testing.T) {
 		}
 	}
 	// Without a metrics handler /metrics is left to the REST handler.
-	u, err := New(Deps{Core: newFake()})
+	u, err := New(Deps{Active: func() Core { return newFake() }})
 	if err != nil {
 		t.Fatal(err)
 	}

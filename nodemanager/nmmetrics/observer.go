@@ -1,0 +1,94 @@
+package nmmetrics
+
+import (
+	"time"
+
+	"github.com/goyarn/goyarn/api"
+)
+
+// Observer is told about events the metrics count. Implementations must be
+// cheap and safe for concurrent use.
+type Observer interface {
+	// ContainerLaunched: the runtime started a container.
+	ContainerLaunched()
+	// ContainerLaunchFailed: a container never ran; state is the NM state
+	// it ended in (LOCALIZATION_FAILED, EXITED_WITH_FAILURE,
+	// CONTAINER_CLEANEDUP_AFTER_KILL).
+	ContainerLaunchFailed(state api.NMContainerState)
+	// ContainerCompleted: a launched container ended with a YARN exit
+	// status (api.Exit* or the process's exit code).
+	ContainerCompleted(exitStatus int)
+	// HeartbeatDone: one heartbeat to the RM took rtt; err is its error.
+	HeartbeatDone(rtt time.Duration, err error)
+}
+
+// Nop is an Observer that does nothing.
+type Nop struct{}
+
+// ContainerLaunched implements Observer.
+func (Nop) ContainerLaunched() {}
+
+// ContainerLaunchFailed implements Observer.
+func (Nop) ContainerLaunchFailed(api.NMContainerState) {}
+
+// ContainerCompleted implements Observer.
+func (Nop) ContainerCompleted(int) {}
+
+// HeartbeatDone implements Observer.
+func (Nop) HeartbeatDone(time.Duration, error) {}
+
+// Exit reasons, the values of the reason label (as the RM's).
+const (
+	ReasonSuccess     = "success"      // exit status 0
+	ReasonFailed      = "failed"       // the process exited non-zero (or was signalled)
+	ReasonKilled      = "killed"       // stopped on request: by the AM, the RM, or at application end
+	ReasonAborted     = "aborted"      // ABORTED: e.g. stopped at NM shutdown, or lost by the runtime
+	ReasonPreempted   = "preempted"    // PREEMPTED
+	ReasonOOM         = "oom"          // killed over its physical or virtual memory limit
+	ReasonDisksFailed = "disks_failed" // DISKS_FAILED
+	ReasonInvalid     = "invalid"      // INVALID: never ran
+)
+
+// Reasons lists every reason label value.
+var Reasons = []string{ReasonSuccess, ReasonFailed, ReasonKilled, ReasonAborted, ReasonPreempted, ReasonOOM,
+	ReasonDisksFailed, ReasonInvalid}
+
+// ExitReason maps a YARN container exit status to its reason label.
+func ExitReason(status int) string {
+	switch status {
+	case api.ExitSuccess:
+		return ReasonSuccess
+	case api.ExitKilledByAppMaster, api.ExitKilledByResourceManager, api.ExitKilledAfterAppCompletion:
+		return ReasonKilled
+	case api.ExitAborted:
+		return ReasonAborted
+	case api.ExitPreempted:
+		return ReasonPreempted
+	case api.ExitKilledExceededPMem, api.ExitKilledExceededVMem:
+		return ReasonOOM
+	case api.ExitDisksFailed:
+		return ReasonDisksFailed
+	case api.ExitInvalid:
+		return ReasonInvalid
+	}
+	return ReasonFailed
+}
+
+// Launch failure reasons, the values of the reason label of
+// goyarn_nm_container_launch_failures_total.
+const (
+	LaunchLocalization = "localization" // localizing its resources failed
+	LaunchError        = "launch"       // dirs, launch context or the runtime failed
+	LaunchKilled       = "killed"       // stopped before it started
+)
+
+// LaunchFailureReason maps the state a never-run container ended in.
+func LaunchFailureReason(state api.NMContainerState) string {
+	switch state {
+	case api.NMContainerLocalizationFailed:
+		return LaunchLocalization
+	case api.NMContainerCleanedUpAfterKill, api.NMContainerKilling:
+		return LaunchKilled
+	}
+	return LaunchError
+}

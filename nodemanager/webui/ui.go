@@ -1,0 +1,175 @@
+package webui
+
+import (
+	"errors"
+	"html/template"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"go.uber.org/zap"
+
+	"github.com/goyarn/goyarn/api"
+	"github.com/goyarn/goyarn/api/yarn"
+	"github.com/goyarn/goyarn/nodemanager/containermanager"
+)
+
+// Containers is what the pages read from the container manager.
+// *containermanager.Manager satisfies it.
+type Containers interface {
+	Containers() []containermanager.ContainerInfo
+	Container(id api.ContainerID) (containermanager.ContainerInfo, error)
+	Apps() []containermanager.AppInfo
+	Allocated() api.Resource
+}
+
+// RMStatus is the node's link to the ResourceManager.
+type RMStatus struct {
+	Address       string // the RM RPC address in use
+	Registered    bool
+	LastHeartbeat time.Time // last answered heartbeat
+}
+
+// Deps are the UI's collaborators.
+type Deps struct {
+	Containers Containers           // required
+	Node       func() yarn.NodeInfo // required: id, totals, health, version
+	// RM returns the node's link to the RM; nil shows it as unknown.
+	RM func() RMStatus
+	// HTTPAddress is this NM's advertised web host:port.
+	HTTPAddress string
+	// Metrics, when set, is served at /metrics.
+	Metrics http.Handler
+	// RefreshSeconds is the auto-refresh period of the live pages
+	// (default 5; negative: none).
+	RefreshSeconds int
+	Now            func() time.Time
+	Logger         *zap.Logger
+}
+
+// UI serves the pages.
+type UI struct {
+	deps    Deps
+	log     *zap.Logger
+	tmpl    map[string]*template.Template
+	handler http.Handler
+}
+
+// New parses the embedded templates and builds the handler.
+func New(deps Deps) (*UI, error) {
+	if deps.Containers == nil || deps.Node == nil {
+		return nil, errors.New("webui: Deps.Containers and Deps.Node are required")
+	}
+	if deps.Logger == nil {
+		deps.Logger = zap.NewNop()
+	}
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	if deps.RefreshSeconds == 0 {
+		deps.RefreshSeconds = 5
+	}
+	if deps.RefreshSeconds < 0 {
+		deps.RefreshSeconds = 0
+	}
+	tmpl, err := parseTemplates()
+	if err != nil {
+		return nil, err
+	}
+	static, err := staticFiles()
+	if err != nil {
+		return nil, err
+	}
+	u := &UI{deps: deps, log: deps.Logger.Named("nm.webui"), tmpl: tmpl}
+	u.handler = u.routes(static)
+	return u, nil
+}
+
+func (u *UI) routes(static http.FileSystem) http.Handler {
+	gin.SetMode(gin.ReleaseMode)
+	e := gin.New()
+	e.Use(gin.CustomRecoveryWithWriter(nil, func(c *gin.Context, v any) {
+		u.log.Error("page handler panicked", zap.Any("panic", v), zap.String("path", c.Request.URL.Path))
+		c.AbortWithStatus(http.StatusInternalServerError)
+	}))
+	e.RedirectTrailingSlash = false
+	// As the REST handler does: match on the escaped path, so an encoded
+	// '/' in a file name reaches the handler (and is refused there).
+	e.UseRawPath = true
+	e.UnescapePathValues = true
+	e.GET("/", u.overview)
+	e.GET("/node", u.overview)
+	e.GET("/node/node", u.overview)
+	e.GET("/node/allApplications", u.apps)
+	e.GET("/node/application/:id", u.app)
+	e.GET("/node/allContainers", u.containers)
+	e.GET("/node/container/:id", u.container)
+	e.GET("/node/containerlogs/:id/:user", u.logList)
+	e.GET("/node/containerlogs/:id/:user/*file", u.logFile)
+	e.StaticFS("/static", static)
+	if u.deps.Metrics != nil {
+		e.GET("/metrics", gin.WrapH(u.deps.Metrics))
+	}
+	e.NoRoute(func(c *gin.Context) {
+		u.errorPage(c, http.StatusNotFound, "Not found", "There is no page at %s.", c.Request.URL.Path)
+	})
+	return e
+}
+
+// Handler serves only the UI's own requests (see Owns).
+func (u *UI) Handler() http.Handler { return u.handler }
+
+// Owns reports whether a request is the UI's: "/", "/node", "/node/…",
+// "/static/…", "/metrics" when a metrics handler is set — except a single
+// log file asked for by a client that does not prefer HTML, or with ?raw.
+func (u *UI) Owns(r *http.Request) bool {
+	p := r.URL.Path
+	switch {
+	case p == "/", p == "/node", strings.HasPrefix(p, "/static/"):
+		return true
+	case p == "/metrics":
+		return u.deps.Metrics != nil
+	case strings.HasPrefix(p, "/node/containerlogs/"):
+		rest := strings.TrimPrefix(r.URL.EscapedPath(), "/node/containerlogs/")
+		if strings.Count(strings.TrimSuffix(rest, "/"), "/") < 2 {
+			return true // the container's log list
+		}
+		_, raw := r.URL.Query()["raw"]
+		return !raw && prefersHTML(r.Header.Get("Accept"))
+	case strings.HasPrefix(p, "/node/"):
+		return true
+	}
+	return false
+}
+
+// prefersHTML reports whether an Accept header names text/html before any
+// plain-text or wildcard type (what browsers send, and curl does not).
+func prefersHTML(accept string) bool {
+	for _, part := range strings.Split(accept, ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil || params["q"] == "0" {
+			continue
+		}
+		switch mt {
+		case "text/html", "application/xhtml+xml":
+			return true
+		case "text/plain", "*/*", "text/*":
+			return false
+		}
+	}
+	return false
+}
+
+// Wrap returns a handler serving the UI's requests itself and passing every
+// other one to rest unchanged.
+func (u *UI) Wrap(rest http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if u.Owns(r) {
+			u.handler.ServeHTTP(w, r)
+			return
+		}
+		rest.ServeHTTP(w, r)
+	})
+}
