@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"net"
 	"path/filepath"
 	"time"
 
@@ -127,12 +126,11 @@ func newDocker(ctx context.Context, cfg nodemanager.Config, log *zap.Logger) (do
 }
 
 // dockerNode is the label that marks this NM's Docker containers. It must
-// survive a restart: the node id when the RPC port is fixed, else a hash of
-// the state dir (a restarted NM with port 0 gets another port).
+// survive a restart however the NM is restarted, so it names what makes the
+// restarted NM the same one — its recovery state dir — not its RPC address,
+// which a restart may give differently (a port first picked with 0, then
+// fixed), and two NMs sharing a daemon never share a state dir.
 func dockerNode(cfg nodemanager.Config) string {
-	if _, port, err := net.SplitHostPort(cfg.RPCAddress); err == nil && port != "0" {
-		return net.JoinHostPort(cfg.Hostname, port)
-	}
 	sum := sha256.Sum256([]byte(cfg.StateDir))
 	return cfg.Hostname + ":state-" + hex.EncodeToString(sum[:6])
 }

@@ -78,14 +78,14 @@ func TestRuntimeSelectionWithDocker(t *testing.T) {
 
 func TestDockerNodeLabel(t *testing.T) {
 	cfg := nodemanager.DefaultConfig()
-	cfg.Hostname, cfg.RPCAddress = "h1", "0.0.0.0:8040"
-	if got := dockerNode(cfg); got != "h1:8040" {
-		t.Errorf("fixed port: %q", got)
-	}
-	cfg.RPCAddress, cfg.StateDir = "127.0.0.1:0", "/var/nm state"
+	cfg.Hostname, cfg.RPCAddress, cfg.StateDir = "h1", "127.0.0.1:0", "/var/nm state"
 	a := dockerNode(cfg)
+	cfg.RPCAddress = "127.0.0.1:8040" // restarted on a fixed port: the same NM
+	if b := dockerNode(cfg); b != a {
+		t.Errorf("the label changed with the RPC address: %q, then %q", a, b)
+	}
 	cfg.StateDir = "/var/other"
 	if b := dockerNode(cfg); !strings.HasPrefix(a, "h1:state-") || a == b || strings.Contains(a, " ") {
-		t.Errorf("port 0: %q and %q; want stable per state dir", a, b)
+		t.Errorf("%q and %q; want one label per state dir", a, b)
 	}
 }

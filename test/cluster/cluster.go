@@ -22,6 +22,12 @@ type Options struct {
 	HeartbeatInterval time.Duration // default 500 ms
 	NMExpiry          time.Duration // default 4 s
 	RMArgs, NMArgs    []string      // extra flags
+	// Runtime is the NMs' container runtime: "process" (the default: the
+	// NM's own default, auto, would pick Docker wherever the image exists)
+	// or "docker".
+	Runtime string
+	// DockerImage is the NMs' default image with the docker runtime.
+	DockerImage string
 }
 
 // Cluster is a running test cluster.
@@ -40,6 +46,8 @@ type Cluster struct {
 	rmRPCs []string
 	// webs are every RM's web addresses, for clients.
 	webs []string
+	// ID is the cluster id the NMs label their Docker containers with.
+	ID string
 }
 
 // Start builds (once) and starts an RM and opts.NodeManagers NMs, and waits
@@ -74,12 +82,16 @@ func newCluster(t testing.TB, opts Options) *Cluster {
 	if opts.NMExpiry == 0 {
 		opts.NMExpiry = 4 * time.Second
 	}
+	if opts.Runtime == "" {
+		opts.Runtime = "process"
+	}
 	dir, err := filepath.EvalSymlinks(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := &Cluster{t: t, opts: opts, Dir: dir, Bin: Binaries(t), Secret: filepath.Join(dir, "cluster-secret"),
-		Staging: filepath.Join(dir, "staging"), http: &http.Client{Timeout: 10 * time.Second}}
+		Staging: filepath.Join(dir, "staging"), http: &http.Client{Timeout: 10 * time.Second},
+		ID: fmt.Sprintf("e2e-%d-%d", os.Getpid(), time.Now().UnixNano())}
 	if err := os.MkdirAll(c.Staging, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -128,8 +140,8 @@ func (c *Cluster) StartNM(i int) *Process {
 		"--memory-mb", fmt.Sprint(c.opts.NodeMemoryMB), "--vcores", fmt.Sprint(c.opts.NodeVCores),
 		"--local-dirs", filepath.Join(nd, "local"), "--log-dirs", filepath.Join(nd, "logs"),
 		"--state-dir", filepath.Join(nd, "state"), "--staging-dir", c.Staging, "--cluster-secret-file", c.Secret,
-		"--min-free-disk-mb", "1",
-	}, c.opts.NMArgs...), nil, 30*time.Second)
+		"--min-free-disk-mb", "1", "--cluster-id", c.ID,
+	}, append(c.runtimeArgs(), c.opts.NMArgs...)...), nil, 30*time.Second)
 	if i < len(c.NMs) {
 		c.NMs[i] = p
 	}
@@ -157,6 +169,11 @@ func (c *Cluster) cleanup() {
 	}
 	for _, rm := range c.RMs {
 		_ = rm.Stop(10 * time.Second)
+	}
+	if c.opts.Runtime == "docker" {
+		if left := removeContainers(c.ID); len(left) > 0 {
+			c.t.Logf("removed %d Docker containers left behind: %v", len(left), left)
+		}
 	}
 	if strays := killStrays(c.Dir); len(strays) > 0 {
 		c.t.Logf("killed %d container processes left behind: %v", len(strays), strays)

@@ -12,6 +12,7 @@ type Proc struct {
 	PID, PPID, PGID int
 	Exe, Cwd        string
 	Env             map[string]string
+	Cgroup          string // /proc/<pid>/cgroup: names the Docker container of a process inside one
 }
 
 // ReadProc reads pid's /proc entries; ok is false once the process is gone.
@@ -31,6 +32,9 @@ func ReadProc(pid int) (Proc, bool) {
 	p.PGID, _ = strconv.Atoi(rest[2])
 	p.Exe, _ = os.Readlink(filepath.Join(dir, "exe"))
 	p.Cwd, _ = os.Readlink(filepath.Join(dir, "cwd"))
+	if cg, err := os.ReadFile(filepath.Join(dir, "cgroup")); err == nil {
+		p.Cgroup = string(cg)
+	}
 	if env, err := os.ReadFile(filepath.Join(dir, "environ")); err == nil {
 		for _, kv := range strings.Split(string(env), "\x00") {
 			if k, v, ok := strings.Cut(kv, "="); ok {

@@ -2,8 +2,6 @@ package e2e
 
 import (
 	"bytes"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,12 +11,7 @@ import (
 // in its diagnostics, in both deploy modes, and gosubmit exits non-zero.
 func TestPanickingDriverFailsTheApplication(t *testing.T) {
 	c := sparkCluster(t)
-	bin := filepath.Join(t.TempDir(), "panicky")
-	build := exec.Command("go", "build", "-o", bin, "./testdata/panicky")
-	build.Env = append(build.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the test program: %v\n%s", err, out)
-	}
+	bin := testProgram(t, "panicky")
 	for _, mode := range []string{"cluster", "client"} {
 		cmd := c.Command("gosubmit", "--master", "yarn", "--deploy-mode", mode, "--num-executors", "1", bin)
 		var stderr bytes.Buffer
