@@ -101,7 +101,7 @@ func (m *Manager) complete(c *container, code int, runtimeDiag string) {
 	close(c.done)
 	rec := c.rec
 	m.mu.Unlock()
-	m.persist(rec)
+	m.persist(c)
 	m.notify()
 	m.obs.ContainerCompleted(rec.ExitStatus)
 	m.log.Info("container completed", zap.String("container_id", rec.ID.String()),
@@ -181,9 +181,8 @@ func (m *Manager) stop(id api.ContainerID, status int) error {
 	if launched {
 		c.rec.State = api.NMContainerKilling
 	}
-	rec := c.rec
 	m.mu.Unlock()
-	m.persist(rec)
+	m.persist(c)
 	m.log.Info("stopping container", zap.String("container_id", id.String()), zap.Int("exit_status", status))
 	if launched {
 		m.stopAsync(id)
@@ -289,9 +288,8 @@ func (m *Manager) persistID(id api.ContainerID) {
 		m.mu.Unlock()
 		return
 	}
-	rec := c.rec
 	m.mu.Unlock()
-	m.persist(rec)
+	m.persist(c)
 }
 
 // PurgeExpired forgets finished applications whose logs have been kept for

@@ -59,13 +59,25 @@ type Deps struct {
 	Runtime   containers.Runtime
 	Secret    security.Secret
 	Localizer *localizer.Localizer
-	Store     *nmstate.Store // nil: nothing is persisted
+	Store     Store // nil: nothing is persisted
 	Clock     func() time.Time
 	Logger    *zap.Logger
 	Observer  Observer // nil: nobody
 }
 
+// Store is where the manager keeps its records for a restart
+// (*nmstate.Store).
+type Store interface {
+	PutContainer(nmstate.Container) error
+	DeleteContainer(api.ContainerID) error
+	PutApp(nmstate.App) error
+	DeleteApp(api.ApplicationID) error
+	Load() ([]nmstate.Container, []nmstate.App, error)
+}
+
 type container struct {
+	// wmu orders the writes of rec to the state store (see persist).
+	wmu      sync.Mutex
 	rec      nmstate.Container
 	done     chan struct{} // closed once rec.Complete
 	launched bool          // the runtime has it: Wait and Stop apply
@@ -85,7 +97,7 @@ type Manager struct {
 	rt    containers.Runtime
 	sec   security.Secret
 	loc   *localizer.Localizer
-	store *nmstate.Store
+	store Store
 	now   func() time.Time
 	log   *zap.Logger
 	obs   Observer
@@ -175,10 +187,18 @@ func (m *Manager) appCacheDir(localDir, user string, app api.ApplicationID) stri
 
 // persist writes c's record; failures are logged (the container still runs,
 // only a later recovery would miss it).
-func (m *Manager) persist(rec nmstate.Container) {
+// persist writes c's record as it is now. Writes of one container are
+// serialized and each reads the record when it runs, so the state on disk is
+// never older than the last change, whatever order callers reach here in.
+func (m *Manager) persist(c *container) {
 	if m.store == nil {
 		return
 	}
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	m.mu.Lock()
+	rec := c.rec
+	m.mu.Unlock()
 	if err := m.store.PutContainer(rec); err != nil {
 		m.log.Error("persisting container record failed", zap.String("container_id", rec.ID.String()), zap.Error(err))
 	}

@@ -67,9 +67,8 @@ func (m *Manager) AckCompleted(ids []api.ContainerID) {
 			continue
 		}
 		c.rec.Acked = true
-		rec := c.rec
 		m.mu.Unlock()
-		m.persist(rec)
+		m.persist(c)
 	}
 }
 

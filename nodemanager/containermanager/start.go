@@ -85,7 +85,7 @@ func (m *Manager) startOne(r rpc.StartContainerRequest) error {
 	finished := a.finished
 	rec := c.rec
 	m.mu.Unlock()
-	m.persist(rec)
+	m.persist(c)
 	log.Info("starting container", zap.String("user", rec.User), zap.Stringer("resource", rec.Resource))
 
 	if finished {
@@ -123,7 +123,7 @@ func (m *Manager) startOne(r rpc.StartContainerRequest) error {
 	rec = c.rec
 	m.goLocked(func() { m.wait(c) })
 	m.mu.Unlock()
-	m.persist(rec)
+	m.persist(c)
 	m.obs.ContainerLaunched()
 	if stopStatus != 0 { // a stop arrived while it was launching
 		m.stopAsync(id)
@@ -163,7 +163,7 @@ func (m *Manager) fail(c *container, state api.NMContainerState, diag string) er
 	close(c.done)
 	rec := c.rec
 	m.mu.Unlock()
-	m.persist(rec)
+	m.persist(c)
 	m.notify()
 	m.obs.ContainerLaunchFailed(rec.State)
 	m.log.Warn("container failed to start", zap.String("container_id", rec.ID.String()),

@@ -70,8 +70,18 @@ var node = api.NodeID{Host: "127.0.0.1", Port: 45454}
 
 func start(t *testing.T, addrs ...string) *harness {
 	t.Helper()
+	return startWith(t, nil, addrs...)
+}
+
+// startWith is start, with prepare run on the fake RM before the updater
+// starts (to queue its answers: the updater registers at once).
+func startWith(t *testing.T, prepare func(*nmtest.FakeRM), addrs ...string) *harness {
+	t.Helper()
 	secret := security.NewSecret([]byte("0123456789abcdef0123456789abcdef"))
 	rm := nmtest.NewFakeRM(t, secret)
+	if prepare != nil {
+		prepare(rm)
+	}
 	if len(addrs) == 0 {
 		addrs = []string{rm.Addr()}
 	}
@@ -122,8 +132,9 @@ func TestRegisterCarriesNodeAndContainers(t *testing.T) {
 }
 
 func TestRegisterRetriesUntilAnRMAnswers(t *testing.T) {
-	h := start(t)
-	h.rm.QueueRegister(rpc.Errorf(rpc.CodeInternal, "busy"), rpc.RegisterNodeResponse{Action: rpc.ActionResync})
+	h := startWith(t, func(rm *nmtest.FakeRM) {
+		rm.QueueRegister(rpc.Errorf(rpc.CodeInternal, "busy"), rpc.RegisterNodeResponse{Action: rpc.ActionResync})
+	})
 	<-h.u.Registered()
 	if n := len(h.rm.Registers()); n != 3 {
 		t.Fatalf("%d registrations, want 3 (error, resync, accepted)", n)
