@@ -24,6 +24,7 @@ build:
 
 ## test: lint, unit tests with -race, then the end-to-end suites against bin/
 test: tools lint build
+	@docker info >/dev/null 2>&1 || echo "!!! NO DOCKER DAEMON ANSWERS: the Docker suites (containers/docker, test/e2e TestDocker*) will SKIP !!!"
 	GOYARN_BIN_DIR=$(BIN) $(GO) test $(TEST_FLAGS) ./...
 
 ## unit: only the fast in-process tests

@@ -11,6 +11,12 @@ export GOYARN_RM_ADDRESSES=$RM_WEB GOYARN_STAGING_DIR=$D/staging
 
 "$(dirname "$0")/stop-all.sh" >/dev/null 2>&1 || true
 mkdir -p "$D/staging"
+if docker info >/dev/null 2>&1; then
+  say "== a Docker Engine answers: building the executor image (FROM scratch, no pull); containers run in Docker"
+  "$(dirname "$0")/build-images.sh" | sed 's/^/  /'
+else
+  say "== no Docker Engine answers: containers run as processes"
+fi
 common=(--cluster-secret-file "$D/cluster-secret" --staging-dir "$D/staging")
 
 say "== starting a one-machine goyarn cluster in $D"
@@ -73,6 +79,8 @@ say "\$ gosubmit --master yarn --deploy-mode client --num-executors 2 bin/pi 10 
 cat <<MSG
 
 The cluster keeps running:
+  Web UI        http://$RM_WEB/cluster   (NodeManagers: http://127.0.0.1:8042/node  http://127.0.0.1:8052/node)
+  Metrics       http://$RM_WEB/metrics   http://127.0.0.1:8042/metrics  http://127.0.0.1:8052/metrics
   REST API      http://$RM_WEB/ws/v1/cluster  (apps, nodes, metrics, scheduler)
   NodeManagers  http://127.0.0.1:8042/ws/v1/node  http://127.0.0.1:8052/ws/v1/node
   CLI           export GOYARN_RM_ADDRESSES=$RM_WEB GOYARN_STAGING_DIR=$D/staging; bin/goyarn application -list -appStates ALL
