@@ -25,7 +25,7 @@ build:
 ## test: lint, unit tests with -race, then the end-to-end suites against bin/
 test: tools lint build
 	@docker info >/dev/null 2>&1 || echo "!!! NO DOCKER DAEMON ANSWERS: the Docker suites (containers/docker, test/e2e TestDocker*) will SKIP !!!"
-	GOYARN_BIN_DIR=$(BIN) $(GO) test $(TEST_FLAGS) ./...
+	GOYARN_BIN_DIR=$(BIN) GOYARN_TEST_OUTPUT_DIR=$(CURDIR)/test-output $(GO) test $(TEST_FLAGS) ./...
 
 ## unit: only the fast in-process tests
 unit:
@@ -33,7 +33,7 @@ unit:
 
 ## e2e: only the multi-process suites
 e2e: build
-	GOYARN_BIN_DIR=$(BIN) $(GO) test $(TEST_FLAGS) ./test/...
+	GOYARN_BIN_DIR=$(BIN) GOYARN_TEST_OUTPUT_DIR=$(CURDIR)/test-output $(GO) test $(TEST_FLAGS) ./test/...
 
 ## demo: build, start a one-machine cluster on the default ports, run an application
 demo: tools build
@@ -58,7 +58,7 @@ tools:
 	@scripts/install-deps.sh
 
 clean:
-	rm -rf $(BIN)
+	rm -rf $(BIN) test-output
 
 .PHONY: images
 ## images: the executor image goyarn/executor (FROM scratch, /bin/sh = goyarn-sh) from bin/, no network, no pull
