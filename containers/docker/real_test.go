@@ -53,7 +53,7 @@ func TestRefusalsCreateNothing(t *testing.T) {
 		{name: "privileged", env: map[string]string{EnvPrivileged: "true"}, want: "privileged containers are never allowed"},
 		{name: "image outside the allowlist", image: "busybox:latest", want: `image "busybox:latest" is not allowed`},
 		{name: "network not allowed", env: map[string]string{EnvNetwork: "container:other"}, want: `network "container:other" is not allowed`},
-		{name: "extra mounts", env: map[string]string{EnvMounts: "/:/host:rw"}, want: "extra mounts are not allowed"},
+		{name: "extra mounts", env: map[string]string{EnvMounts: "/:/host:rw"}, want: "is not allowed on this node"},
 		{name: "image not built", image: "goyarn/not-built:1", want: "make images"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
