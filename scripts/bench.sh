@@ -9,3 +9,7 @@ echo
 echo "== failover: active RM down -> another RM accepting a submission (3 RMs, 3-server ZooKeeper on loopback)"
 echo "   target: ZooKeeper session timeout + 1 s after kill -9; a graceful stop (SIGTERM) hands over at once"
 GOYARN_BIN_DIR=${GOYARN_BIN_DIR:-$PWD/bin} go test -run '^$' -bench 'BenchmarkFailover' -benchtime 5x ./test/e2e/ | grep -E '^(Benchmark|ok|FAIL)'
+echo
+echo "== first executor: gosubmit started -> the driver's first executor registered (client mode, 2 NMs on loopback)"
+echo "   targets: < 1 s with the process runtime, < 2 s with Docker"
+GOYARN_BIN_DIR=${GOYARN_BIN_DIR:-$PWD/bin} go test -run '^$' -bench 'BenchmarkFirstExecutor' -benchtime 5x ./test/e2e/ | grep -E '^(Benchmark|ok|FAIL|\s+\S+_test.go)'
