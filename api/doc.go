@@ -5,7 +5,8 @@
 //
 // Subpackages carry the messages themselves: api/rpc the internal RPC between
 // RM, NMs and AMs; api/yarn the public REST shapes of Hadoop YARN; api/security
-// the cluster secret and the tokens signed with it.
+// the cluster secret and the tokens signed with it; api/webkit the web UI kit
+// (formatting helpers, stylesheet, page chrome) of the daemons' human pages.
 //
 // This package and its subpackages import no other goyarn package: they are
 // the one thing the resource manager, node manager, application masters and

@@ -177,3 +177,41 @@ const (
 	ExitKilledByResourceManager  = -106
 	ExitKilledAfterAppCompletion = -107
 )
+
+// Exit reasons: what a container's end comes to, from its exit status (the
+// reason label of the daemons' completion metrics).
+const (
+	ExitReasonSuccess     = "success"      // exit status 0
+	ExitReasonFailed      = "failed"       // the process exited non-zero (or was signalled)
+	ExitReasonKilled      = "killed"       // stopped on request: by the AM, the RM, or at application end
+	ExitReasonAborted     = "aborted"      // ABORTED: released, expired unused, lost with its node or by the runtime, stopped at NM shutdown
+	ExitReasonPreempted   = "preempted"    // PREEMPTED
+	ExitReasonOOM         = "oom"          // killed over its physical or virtual memory limit
+	ExitReasonDisksFailed = "disks_failed" // DISKS_FAILED
+	ExitReasonInvalid     = "invalid"      // INVALID: never ran (localization or launch failed)
+)
+
+// ExitReasons lists every exit reason.
+var ExitReasons = []string{ExitReasonSuccess, ExitReasonFailed, ExitReasonKilled, ExitReasonAborted,
+	ExitReasonPreempted, ExitReasonOOM, ExitReasonDisksFailed, ExitReasonInvalid}
+
+// ExitReason maps a YARN container exit status to its exit reason.
+func ExitReason(status int) string {
+	switch status {
+	case ExitSuccess:
+		return ExitReasonSuccess
+	case ExitKilledByAppMaster, ExitKilledByResourceManager, ExitKilledAfterAppCompletion:
+		return ExitReasonKilled
+	case ExitAborted:
+		return ExitReasonAborted
+	case ExitPreempted:
+		return ExitReasonPreempted
+	case ExitKilledExceededPMem, ExitKilledExceededVMem:
+		return ExitReasonOOM
+	case ExitDisksFailed:
+		return ExitReasonDisksFailed
+	case ExitInvalid:
+		return ExitReasonInvalid
+	}
+	return ExitReasonFailed
+}

@@ -8,6 +8,11 @@
 // each container to one of several by YARN_CONTAINER_RUNTIME_TYPE. Every
 // implementation runs the contract suite in containers/runtimetest.
 //
+// Besides the interface it holds what the runtimes share because it is the
+// same logic in each: Spec.Validate (every runtime refuses the same specs),
+// Table (the containers a runtime holds, the ids whose Start is under way,
+// and Close) and StderrTail (the end of stderr in a failure's diagnostics).
+//
 // This package knows nothing of the RM, the NM's bookkeeping or the AM: it
 // runs, watches, stops and re-finds containers.
 package containers

@@ -9,15 +9,12 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"time"
 
-	"github.com/urfave/cli/v2"
 	"go.uber.org/zap"
 
 	"github.com/goyarn/goyarn/api/security"
-	"github.com/goyarn/goyarn/cmd/internal/cliconf"
 	"github.com/goyarn/goyarn/cmd/internal/daemon"
 	"github.com/goyarn/goyarn/nodemanager"
 )
@@ -25,48 +22,26 @@ import (
 const envPrefix = "GOYARN_NM"
 
 func main() {
-	app := &cli.App{
-		Name:    "nodemanager",
-		Usage:   "run a goyarn NodeManager",
-		Version: nodemanager.Version,
-		Flags:   cliconf.Flags(nodemanager.DefaultConfig(), envPrefix),
-		Action:  run,
-		Commands: []*cli.Command{{
-			Name:  "config-reference",
-			Usage: "print every flag, environment variable and default as a Markdown table",
-			Action: func(*cli.Context) error {
-				fmt.Print(cliconf.Reference(nodemanager.DefaultConfig(), envPrefix))
-				return nil
-			},
-		}},
-	}
-	if err := app.Run(os.Args); err != nil {
-		fmt.Fprintln(os.Stderr, "nodemanager:", err)
-		os.Exit(1)
-	}
+	daemon.Main(daemon.App("nodemanager", "run a goyarn NodeManager", nodemanager.Version,
+		nodemanager.DefaultConfig, envPrefix, run))
 }
 
-func run(c *cli.Context) error {
-	cfg := nodemanager.DefaultConfig()
-	if err := cliconf.Load(c, &cfg); err != nil {
-		return err
-	}
+func run(cfg nodemanager.Config) error {
 	cfg = cfg.Resolved()
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	log, err := daemon.NewLogger(cfg.LogLevel, cfg.LogFormat)
-	if err != nil {
-		return err
-	}
-	defer log.Sync()
+	return daemon.Run(cfg.LogLevel, cfg.LogFormat, func(ctx context.Context, log *zap.Logger) error {
+		return serve(ctx, cfg, log)
+	})
+}
 
+// serve runs the daemon until ctx is done or the node stops, then stops it.
+func serve(ctx context.Context, cfg nodemanager.Config, log *zap.Logger) error {
 	secret, err := security.LoadOrCreateSecret(cfg.ClusterSecretFile)
 	if err != nil {
 		return err
 	}
-	ctx, stop := daemon.SignalContext()
-	defer stop()
 	rt, closeRuntime, err := newRuntime(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -82,9 +57,7 @@ func run(c *cli.Context) error {
 	}
 	select {
 	case <-nm.Registered():
-		if err := daemon.WriteReadyFile(cfg.ReadyFile, nm.Ready(os.Getpid())); err != nil {
-			log.Error("writing the ready file failed", zap.Error(err))
-		}
+		daemon.Ready(log, cfg.ReadyFile, nm.Ready(os.Getpid()))
 		select {
 		case <-ctx.Done():
 		case <-nm.Done():

@@ -2,8 +2,6 @@ package docker
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -69,9 +67,6 @@ func (c *ctr) finish(code int, diag string, at time.Time) bool {
 	return true
 }
 
-// stderrTailBytes is how much of stderr a failure's diagnostics carry, as YARN.
-const stderrTailBytes = 4096
-
 // exitOf turns the daemon's final state of a container into its exit code
 // and YARN-style diagnostics: an OOM kill is api.ExitKilledExceededPMem
 // whatever else happened; a stopped container says so; another non-zero
@@ -95,11 +90,7 @@ func exitOf(c *ctr, st *container.State, hc *container.HostConfig) (int, string)
 	case stopped:
 		diag = append(diag, fmt.Sprintf("Container killed on request. Exit code is %d", code))
 	case code != 0:
-		d := fmt.Sprintf("Container exited with a non-zero exit code %d.", code)
-		if tail := tailFile(filepath.Join(c.logDir, "stderr"), stderrTailBytes); c.logDir != "" && strings.TrimSpace(tail) != "" {
-			d += fmt.Sprintf(" Last %d bytes of stderr :\n%s", stderrTailBytes, tail)
-		}
-		diag = append(diag, d)
+		diag = append(diag, fmt.Sprintf("Container exited with a non-zero exit code %d.", code)+containers.StderrTail(c.logDir))
 	}
 	if st.Error != "" {
 		diag = append(diag, "Docker: "+st.Error)
@@ -114,23 +105,4 @@ func parseTime(s string) time.Time {
 		return time.Time{}
 	}
 	return t
-}
-
-// tailFile returns the last n bytes of a file, "" when it cannot be read.
-func tailFile(path string, n int64) string {
-	f, err := os.Open(path)
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil || fi.Size() == 0 {
-		return ""
-	}
-	off := max(fi.Size()-n, 0)
-	buf := make([]byte, fi.Size()-off)
-	if _, err := f.ReadAt(buf, off); err != nil {
-		return ""
-	}
-	return string(buf)
 }

@@ -104,14 +104,16 @@ func isGone(err error) bool {
 	return cerrdefs.IsNotFound(err) || cerrdefs.IsConflict(err) || strings.Contains(err.Error(), "is not running")
 }
 
-// watchLocked starts the watcher of c unless the runtime is closed. r.mu
-// must be held.
-func (r *Runtime) watchLocked(c *ctr) {
-	if r.closed {
-		return
+// watchUnlessClosed is the add func (see containers.AddFunc) that starts
+// the watcher of c unless the runtime is closed.
+func (r *Runtime) watchUnlessClosed(c *ctr) containers.AddFunc {
+	return func(closed bool) bool {
+		if !closed {
+			r.wg.Add(1)
+			go r.watch(c)
+		}
+		return true
 	}
-	r.wg.Add(1)
-	go r.watch(c)
 }
 
 // watch waits for c to exit and records how, from the daemon's final state.

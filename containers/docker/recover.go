@@ -2,7 +2,6 @@ package docker
 
 import (
 	"context"
-	"fmt"
 	"sort"
 
 	"github.com/docker/docker/api/types/container"
@@ -19,11 +18,8 @@ import (
 // the daemon kept. It returns the status of every container the runtime now
 // holds, sorted by id, including those started by this instance.
 func (r *Runtime) Recover(ctx context.Context) ([]containers.Status, error) {
-	r.mu.Lock()
-	closed := r.closed
-	r.mu.Unlock()
-	if closed {
-		return nil, fmt.Errorf("%w: docker runtime is closed", containers.ErrUnavailable)
+	if err := r.ctrs.CheckOpen(); err != nil {
+		return nil, err
 	}
 	list, err := r.api.ContainerList(ctx, container.ListOptions{All: true, Filters: r.ownFilter()})
 	if err != nil {
@@ -39,12 +35,11 @@ func (r *Runtime) Recover(ctx context.Context) ([]containers.Status, error) {
 			return nil, err
 		}
 	}
-	r.mu.Lock()
-	out := make([]containers.Status, 0, len(r.ctrs))
-	for _, c := range r.ctrs {
+	held := r.ctrs.All()
+	out := make([]containers.Status, 0, len(held))
+	for _, c := range held {
 		out = append(out, c.status())
 	}
-	r.mu.Unlock()
 	sort.Slice(out, func(i, j int) bool { return out[i].ID.String() < out[j].ID.String() })
 	return out, nil
 }
@@ -61,10 +56,7 @@ func (r *Runtime) ownFilter() filters.Args {
 // recoverOne re-attaches to one listed container unless the runtime holds
 // (or is starting) that id already.
 func (r *Runtime) recoverOne(ctx context.Context, id api.ContainerID, dockerID string) error {
-	r.mu.Lock()
-	known := r.ctrs[id] != nil || r.starting[id]
-	r.mu.Unlock()
-	if known {
+	if _, busy := r.ctrs.Busy(id); busy {
 		return nil
 	}
 	info, err := r.api.ContainerInspect(ctx, dockerID)
@@ -80,17 +72,14 @@ func (r *Runtime) recoverOne(ctx context.Context, id api.ContainerID, dockerID s
 	}
 	c := newCtr(id, dockerID, logDir, info.State.Pid, parseTime(info.State.StartedAt))
 	running := info.State.Running || info.State.Restarting || info.State.Paused
-	if !running {
+	var add containers.AddFunc
+	if running {
+		add = r.watchUnlessClosed(c)
+	} else {
 		r.finished(c, info)
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.ctrs[id] != nil || r.starting[id] { // a concurrent Recover or Start won
+	if _, ok := r.ctrs.Recovered(id, c, add); !ok { // a concurrent Recover or Start won
 		return nil
-	}
-	r.ctrs[id] = c
-	if running {
-		r.watchLocked(c)
 	}
 	r.log.Info("container recovered", zap.String("container_id", id.String()), zap.Bool("running", running),
 		zap.Int("exit_code", c.status().ExitCode))

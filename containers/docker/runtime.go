@@ -23,10 +23,7 @@ type Runtime struct {
 	log *zap.Logger
 	now func() time.Time
 
-	mu       sync.Mutex
-	ctrs     map[api.ContainerID]*ctr
-	starting map[api.ContainerID]bool
-	closed   bool
+	ctrs *containers.Table[*ctr]
 
 	// watchCtx governs the watchers; Close cancels it.
 	watchCtx  context.Context
@@ -50,7 +47,7 @@ func New(dockerAPI API, cfg Config) (*Runtime, error) {
 	}
 	r := &Runtime{
 		cfg: cfg, api: dockerAPI, log: cfg.Logger, now: cfg.Clock,
-		ctrs: map[api.ContainerID]*ctr{}, starting: map[api.ContainerID]bool{}, closing: make(chan struct{}),
+		ctrs: containers.NewTable[*ctr]("docker"), closing: make(chan struct{}),
 	}
 	if r.log == nil {
 		r.log = zap.NewNop()
@@ -97,27 +94,13 @@ func (r *Runtime) Start(ctx context.Context, spec containers.Spec) error {
 		return err
 	}
 	mounts = append(mounts, req.mounts...)
-	r.mu.Lock()
-	switch {
-	case r.closed:
-		r.mu.Unlock()
-		return fmt.Errorf("%w: docker runtime is closed", containers.ErrUnavailable)
-	case r.ctrs[spec.ID] != nil || r.starting[spec.ID]:
-		r.mu.Unlock()
-		return fmt.Errorf("%w: %s", containers.ErrExists, spec.ID)
+	if err := r.ctrs.Reserve(spec.ID); err != nil {
+		return err
 	}
-	r.starting[spec.ID] = true
-	r.mu.Unlock()
 
 	t0 := time.Now()
 	c, err := r.launch(ctx, spec, req, mounts)
-	r.mu.Lock()
-	delete(r.starting, spec.ID)
-	if err == nil {
-		r.ctrs[spec.ID] = c
-		r.watchLocked(c)
-	}
-	r.mu.Unlock()
+	r.ctrs.Started(spec.ID, c, err == nil, r.watchUnlessClosed(c))
 	if err != nil {
 		return err
 	}
@@ -131,7 +114,7 @@ func shortID(id string) string { return id[:min(12, len(id))] }
 
 // Wait blocks until the container has exited or ctx is done.
 func (r *Runtime) Wait(ctx context.Context, id api.ContainerID) (containers.Status, error) {
-	c, err := r.get(id)
+	c, err := r.ctrs.Get(id)
 	if err != nil {
 		return containers.Status{}, err
 	}
@@ -180,7 +163,7 @@ func (r *Runtime) waitDirect(ctx context.Context, c *ctr) (containers.Status, er
 // ctx is done, unless it has exited by then; with no grace SIGKILL at once.
 // This is `docker stop` with a grace period to the millisecond.
 func (r *Runtime) Stop(ctx context.Context, id api.ContainerID, grace time.Duration) error {
-	c, err := r.get(id)
+	c, err := r.ctrs.Get(id)
 	if err != nil {
 		return err
 	}
@@ -218,7 +201,7 @@ func (r *Runtime) kill(ctx context.Context, c *ctr, sig string) error {
 
 // Inspect returns the container's status as the runtime last saw it.
 func (r *Runtime) Inspect(_ context.Context, id api.ContainerID) (containers.Status, error) {
-	c, err := r.get(id)
+	c, err := r.ctrs.Get(id)
 	if err != nil {
 		return containers.Status{}, err
 	}
@@ -228,7 +211,7 @@ func (r *Runtime) Inspect(_ context.Context, id api.ContainerID) (containers.Sta
 // Remove removes an exited container and its anonymous volumes from the
 // daemon (docker rm -v) and forgets it.
 func (r *Runtime) Remove(ctx context.Context, id api.ContainerID) error {
-	c, err := r.get(id)
+	c, err := r.ctrs.Get(id)
 	if err != nil {
 		return err
 	}
@@ -238,11 +221,7 @@ func (r *Runtime) Remove(ctx context.Context, id api.ContainerID) error {
 	if err := r.removeContainer(ctx, c.dockerID); err != nil {
 		return wrap("removing "+id.String(), err)
 	}
-	r.mu.Lock()
-	if r.ctrs[id] == c {
-		delete(r.ctrs, id)
-	}
-	r.mu.Unlock()
+	r.ctrs.Forget(id, c)
 	return nil
 }
 
@@ -251,22 +230,10 @@ func (r *Runtime) Remove(ctx context.Context, id api.ContainerID) error {
 // nothing.
 func (r *Runtime) Close() error {
 	r.closeOnce.Do(func() {
-		r.mu.Lock()
-		r.closed = true
-		r.mu.Unlock()
+		r.ctrs.Close()
 		close(r.closing)
 		r.cancel()
 		r.wg.Wait()
 	})
 	return nil
-}
-
-func (r *Runtime) get(id api.ContainerID) (*ctr, error) {
-	r.mu.Lock()
-	c := r.ctrs[id]
-	r.mu.Unlock()
-	if c == nil {
-		return nil, fmt.Errorf("%w: %s", containers.ErrNotFound, id)
-	}
-	return c, nil
 }

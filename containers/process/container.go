@@ -2,8 +2,6 @@ package process
 
 import (
 	"fmt"
-	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -93,9 +91,6 @@ func decideExit(id api.ContainerID, f exitFacts) (int, string) {
 	return code, ""
 }
 
-// stderrTailBytes is how much of stderr a failure's diagnostics carry, as YARN.
-const stderrTailBytes = 4096
-
 // finish records the container's end once, at finishedAt; it reports false
 // when the end was already recorded.
 func (c *container) finish(f exitFacts, finishedAt time.Time) (containers.Status, bool) {
@@ -110,10 +105,8 @@ func (c *container) finish(f exitFacts, finishedAt time.Time) (containers.Status
 	f.forced = c.forced
 	f.stopped = f.stopped || c.stopRequested
 	code, diag := decideExit(c.id, f)
-	if code > 0 && !f.stopped && c.spec.LogDir != "" {
-		if tail := tailFile(filepath.Join(c.spec.LogDir, "stderr"), stderrTailBytes); strings.TrimSpace(tail) != "" {
-			diag += fmt.Sprintf(" Last %d bytes of stderr :\n%s", stderrTailBytes, tail)
-		}
+	if code > 0 && !f.stopped {
+		diag += containers.StderrTail(c.spec.LogDir)
 	}
 	c.exited, c.exitCode, c.diagnostics, c.finishedAt = true, code, diag, finishedAt
 	close(c.done)

@@ -32,13 +32,11 @@ func (r *Runtime) monitor(interval time.Duration) {
 // running container whose group uses more than its allocation.
 func (r *Runtime) checkMemory() {
 	var limited []*container
-	r.mu.Lock()
-	for _, c := range r.ctrs {
+	for _, c := range r.ctrs.All() {
 		if c.spec.Resource.MemoryMB > 0 && !c.isExited() {
 			limited = append(limited, c)
 		}
 	}
-	r.mu.Unlock()
 	if len(limited) == 0 {
 		return
 	}

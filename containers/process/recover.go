@@ -20,11 +20,8 @@ import (
 // api.ExitAborted when none was). It returns the status of every container the
 // runtime now holds, sorted by id, including those started by this instance.
 func (r *Runtime) Recover(ctx context.Context) ([]containers.Status, error) {
-	r.mu.Lock()
-	closed := r.closed
-	r.mu.Unlock()
-	if closed {
-		return nil, fmt.Errorf("%w: process runtime is closed", containers.ErrUnavailable)
+	if err := r.ctrs.CheckOpen(); err != nil {
+		return nil, err
 	}
 	entries, err := os.ReadDir(r.stateDir)
 	if err != nil {
@@ -54,10 +51,7 @@ func (r *Runtime) Recover(ctx context.Context) ([]containers.Status, error) {
 // recoverOne returns the container the runtime holds for id, re-finding it
 // from dir when it holds none yet; nil while a Start of id is under way.
 func (r *Runtime) recoverOne(id api.ContainerID, dir string) *container {
-	r.mu.Lock()
-	known, starting := r.ctrs[id], r.starting[id]
-	r.mu.Unlock()
-	if known != nil || starting {
+	if known, busy := r.ctrs.Busy(id); busy {
 		return known
 	}
 	logID := zap.String("container_id", id.String())
@@ -72,22 +66,21 @@ func (r *Runtime) recoverOne(id api.ContainerID, dir string) *container {
 	}
 	c := newContainer(id, dir, saved, pid, ticks, false)
 	running := perr == nil && processAlive(r.procRoot, pid, ticks)
-	if !running {
+	var add containers.AddFunc
+	if running {
+		add = func(closed bool) bool {
+			if closed { // no watcher would record its end
+				return false
+			}
+			r.wg.Add(1)
+			go r.watch(c)
+			return true
+		}
+	} else {
 		r.finishFromFiles(c)
 	}
-
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if other := r.ctrs[id]; other != nil { // a concurrent Recover won
-		return other
-	}
-	if running && r.closed {
-		return nil
-	}
-	r.ctrs[id] = c
-	if running {
-		r.wg.Add(1)
-		go r.watch(c)
+	if held, ok := r.ctrs.Recovered(id, c, add); !ok { // a concurrent Recover or Start won, or closed
+		return held
 	}
 	st := c.status()
 	r.log.Info("container recovered", logID, zap.Bool("running", st.Running), zap.Int("exit_code", st.ExitCode))

@@ -28,10 +28,7 @@ type Runtime struct {
 	stateDir string
 	procRoot string // "/proc"; tests point it elsewhere
 
-	mu       sync.Mutex
-	ctrs     map[api.ContainerID]*container
-	starting map[api.ContainerID]bool
-	closed   bool
+	ctrs *containers.Table[*container]
 
 	closing   chan struct{}
 	closeOnce sync.Once
@@ -56,8 +53,7 @@ func New(cfg Config) (*Runtime, error) {
 	}
 	r := &Runtime{
 		cfg: cfg, log: cfg.Logger, now: cfg.Clock, stateDir: dir, procRoot: "/proc",
-		ctrs: map[api.ContainerID]*container{}, starting: map[api.ContainerID]bool{},
-		closing: make(chan struct{}),
+		ctrs: containers.NewTable[*container]("process"), closing: make(chan struct{}),
 	}
 	if r.log == nil {
 		r.log = zap.NewNop()
@@ -87,25 +83,12 @@ func (r *Runtime) Start(ctx context.Context, spec containers.Spec) error {
 	if err := spec.Validate(); err != nil {
 		return err
 	}
-	r.mu.Lock()
-	switch {
-	case r.closed:
-		r.mu.Unlock()
-		return fmt.Errorf("%w: process runtime is closed", containers.ErrUnavailable)
-	case r.ctrs[spec.ID] != nil || r.starting[spec.ID]:
-		r.mu.Unlock()
-		return fmt.Errorf("%w: %s", containers.ErrExists, spec.ID)
+	if err := r.ctrs.Reserve(spec.ID); err != nil {
+		return err
 	}
-	r.starting[spec.ID] = true
-	r.mu.Unlock()
 
 	c, err := r.launch(ctx, spec)
-	r.mu.Lock()
-	delete(r.starting, spec.ID)
-	if err == nil {
-		r.ctrs[spec.ID] = c
-	}
-	r.mu.Unlock()
+	r.ctrs.Started(spec.ID, c, err == nil, nil)
 	if err != nil {
 		return err
 	}
@@ -115,7 +98,7 @@ func (r *Runtime) Start(ctx context.Context, spec containers.Spec) error {
 
 // Wait blocks until the container has exited or ctx is done.
 func (r *Runtime) Wait(ctx context.Context, id api.ContainerID) (containers.Status, error) {
-	c, err := r.get(id)
+	c, err := r.ctrs.Get(id)
 	if err != nil {
 		return containers.Status{}, err
 	}
@@ -142,7 +125,7 @@ func (r *Runtime) Wait(ctx context.Context, id api.ContainerID) (containers.Stat
 // ended or grace has passed (or ctx is done), so no process of the group
 // outlives Stop.
 func (r *Runtime) Stop(ctx context.Context, id api.ContainerID, grace time.Duration) error {
-	c, err := r.get(id)
+	c, err := r.ctrs.Get(id)
 	if err != nil {
 		return err
 	}
@@ -240,7 +223,7 @@ func signalGroup(pgid int, sig syscall.Signal) error {
 
 // Inspect returns the container's status.
 func (r *Runtime) Inspect(_ context.Context, id api.ContainerID) (containers.Status, error) {
-	c, err := r.get(id)
+	c, err := r.ctrs.Get(id)
 	if err != nil {
 		return containers.Status{}, err
 	}
@@ -249,18 +232,15 @@ func (r *Runtime) Inspect(_ context.Context, id api.ContainerID) (containers.Sta
 
 // Remove forgets an exited container and deletes its state dir.
 func (r *Runtime) Remove(_ context.Context, id api.ContainerID) error {
-	r.mu.Lock()
-	c := r.ctrs[id]
-	switch {
-	case c == nil:
-		r.mu.Unlock()
-		return fmt.Errorf("%w: %s", containers.ErrNotFound, id)
-	case !c.isExited():
-		r.mu.Unlock()
-		return fmt.Errorf("remove %s: %w", id, ErrStillRunning)
+	c, err := r.ctrs.Remove(id, func(c *container) error {
+		if !c.isExited() {
+			return fmt.Errorf("remove %s: %w", id, ErrStillRunning)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	delete(r.ctrs, id)
-	r.mu.Unlock()
 	if err := os.RemoveAll(c.dir); err != nil {
 		return fmt.Errorf("remove %s: %w", id, err)
 	}
@@ -271,21 +251,9 @@ func (r *Runtime) Remove(_ context.Context, id api.ContainerID) error {
 // never stops a container. Calling it again does nothing.
 func (r *Runtime) Close() error {
 	r.closeOnce.Do(func() {
-		r.mu.Lock()
-		r.closed = true
-		r.mu.Unlock()
+		r.ctrs.Close()
 		close(r.closing)
 		r.wg.Wait()
 	})
 	return nil
-}
-
-func (r *Runtime) get(id api.ContainerID) (*container, error) {
-	r.mu.Lock()
-	c := r.ctrs[id]
-	r.mu.Unlock()
-	if c == nil {
-		return nil, fmt.Errorf("%w: %s", containers.ErrNotFound, id)
-	}
-	return c, nil
 }

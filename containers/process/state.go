@@ -169,22 +169,3 @@ func readOutcome(dir string) *outcome {
 	}
 	return &o
 }
-
-// tailFile returns the last n bytes of a file, "" when it cannot be read.
-func tailFile(path string, n int64) string {
-	f, err := os.Open(path)
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil || fi.Size() == 0 {
-		return ""
-	}
-	off := max(fi.Size()-n, 0)
-	buf := make([]byte, fi.Size()-off)
-	if _, err := f.ReadAt(buf, off); err != nil {
-		return ""
-	}
-	return string(buf)
-}

@@ -10,8 +10,8 @@
 //
 // Names follow Prometheus conventions: goyarn_nm_ prefix, _total for
 // counters, _seconds and _bytes in base units, label values in lower case.
-// Exit reasons are the same as the RM's (resourcemanager/rmmetrics): the two
-// daemons must not import each other, so the small mapping lives in both.
+// Exit reasons are the RM's too: both label completions with
+// api.ExitReason.
 //
 // It must not change container state or talk to the RM.
 package nmmetrics

@@ -65,7 +65,7 @@ func New(d Deps) (*Metrics, error) {
 		hbFailures: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "goyarn_nm_heartbeat_failures_total", Help: "Heartbeats to the ResourceManager that failed."}),
 	}
-	for _, r := range Reasons {
+	for _, r := range api.ExitReasons {
 		m.completions.WithLabelValues(r)
 	}
 	for _, r := range []string{LaunchLocalization, LaunchError, LaunchKilled} {
@@ -110,7 +110,7 @@ func (m *Metrics) ContainerLaunchFailed(state api.NMContainerState) {
 
 // ContainerCompleted implements Observer.
 func (m *Metrics) ContainerCompleted(exitStatus int) {
-	m.completions.WithLabelValues(ExitReason(exitStatus)).Inc()
+	m.completions.WithLabelValues(api.ExitReason(exitStatus)).Inc()
 }
 
 // HeartbeatDone implements Observer.

@@ -129,17 +129,7 @@ func TestObserver(t *testing.T) {
 	var _ Observer = Nop{}
 }
 
-func TestExitAndLaunchReasons(t *testing.T) {
-	for status, want := range map[int]string{
-		0: "success", 1: "failed", 137: "failed", api.ExitInvalid: "invalid", api.ExitAborted: "aborted",
-		api.ExitDisksFailed: "disks_failed", api.ExitPreempted: "preempted", api.ExitKilledExceededVMem: "oom",
-		api.ExitKilledExceededPMem: "oom", api.ExitKilledByAppMaster: "killed", api.ExitKilledByResourceManager: "killed",
-		api.ExitKilledAfterAppCompletion: "killed",
-	} {
-		if got := ExitReason(status); got != want {
-			t.Errorf("ExitReason(%d) = %q, want %q", status, got, want)
-		}
-	}
+func TestLaunchFailureReasons(t *testing.T) {
 	for st, want := range map[api.NMContainerState]string{
 		api.NMContainerLocalizationFailed: "localization", api.NMContainerExitedFailure: "launch",
 		api.NMContainerCleanedUpAfterKill: "killed",

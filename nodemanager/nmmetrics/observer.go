@@ -37,43 +37,6 @@ func (Nop) ContainerCompleted(int) {}
 // HeartbeatDone implements Observer.
 func (Nop) HeartbeatDone(time.Duration, error) {}
 
-// Exit reasons, the values of the reason label (as the RM's).
-const (
-	ReasonSuccess     = "success"      // exit status 0
-	ReasonFailed      = "failed"       // the process exited non-zero (or was signalled)
-	ReasonKilled      = "killed"       // stopped on request: by the AM, the RM, or at application end
-	ReasonAborted     = "aborted"      // ABORTED: e.g. stopped at NM shutdown, or lost by the runtime
-	ReasonPreempted   = "preempted"    // PREEMPTED
-	ReasonOOM         = "oom"          // killed over its physical or virtual memory limit
-	ReasonDisksFailed = "disks_failed" // DISKS_FAILED
-	ReasonInvalid     = "invalid"      // INVALID: never ran
-)
-
-// Reasons lists every reason label value.
-var Reasons = []string{ReasonSuccess, ReasonFailed, ReasonKilled, ReasonAborted, ReasonPreempted, ReasonOOM,
-	ReasonDisksFailed, ReasonInvalid}
-
-// ExitReason maps a YARN container exit status to its reason label.
-func ExitReason(status int) string {
-	switch status {
-	case api.ExitSuccess:
-		return ReasonSuccess
-	case api.ExitKilledByAppMaster, api.ExitKilledByResourceManager, api.ExitKilledAfterAppCompletion:
-		return ReasonKilled
-	case api.ExitAborted:
-		return ReasonAborted
-	case api.ExitPreempted:
-		return ReasonPreempted
-	case api.ExitKilledExceededPMem, api.ExitKilledExceededVMem:
-		return ReasonOOM
-	case api.ExitDisksFailed:
-		return ReasonDisksFailed
-	case api.ExitInvalid:
-		return ReasonInvalid
-	}
-	return ReasonFailed
-}
-
 // Launch failure reasons, the values of the reason label of
 // goyarn_nm_container_launch_failures_total.
 const (

@@ -5,7 +5,10 @@
 // /node/containerlogs/<cid>/<user> (the container's log files) and
 // /node/containerlogs/<cid>/<user>/<file> (one log, for browsers). Templates
 // and CSS are embedded (embed.FS); no CDN, no JavaScript; the live pages
-// refresh themselves (?refresh=0 turns it off).
+// refresh themselves (?refresh=0 turns it off). The stylesheet, the
+// formatting helpers, the base layout and the error page are api/webkit's,
+// shared with the ResourceManager's pages; templates/chrome.html is the
+// NM's part of the chrome (title, header bar and nav, footer version).
 //
 // UI.Wrap puts the pages (and an optional /metrics handler) in front of the
 // NM's REST handler (nodemanager/webapp), which keeps /ws/v1/node/… and the

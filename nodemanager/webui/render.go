@@ -1,12 +1,9 @@
 package webui
 
 import (
-	"bytes"
 	"embed"
 	"fmt"
 	"html/template"
-	"io/fs"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -15,16 +12,22 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/goyarn/goyarn/api"
+	"github.com/goyarn/goyarn/api/webkit"
 	"github.com/goyarn/goyarn/api/yarn"
 )
 
 //go:embed templates/*.html
 var templateFS embed.FS
 
-//go:embed static
-var staticFS embed.FS
+// pageNames are the content templates; each is parsed with api/webkit's
+// layout, templates/chrome.html (the NM's header, nav and footer) and
+// templates/partials.html.
+var pageNames = []string{"overview", "apps", "app", "containers", "container", "loglist", "logfile"}
 
-var pageNames = []string{"overview", "apps", "app", "containers", "container", "loglist", "logfile", "error"}
+func parsePages(log *zap.Logger) (*webkit.Pages, error) {
+	return webkit.Parse(webkit.Site{FS: templateFS, Chrome: []string{"templates/chrome.html", "templates/partials.html"},
+		Pages: pageNames, Funcs: nmFuncs, Logger: log})
+}
 
 // nmFuncs are the NM pages' own helpers.
 var nmFuncs = template.FuncMap{
@@ -61,33 +64,6 @@ func fmtBytes(n int64) string {
 	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.1f", v), "0"), ".") + " " + units[i]
 }
 
-func parseTemplates() (map[string]*template.Template, error) {
-	base, err := template.New("layout.html").Funcs(funcs).Funcs(nmFuncs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]*template.Template, len(pageNames))
-	for _, name := range pageNames {
-		t, err := base.Clone()
-		if err != nil {
-			return nil, err
-		}
-		if t, err = t.ParseFS(templateFS, "templates/"+name+".html"); err != nil {
-			return nil, fmt.Errorf("webui: template %s: %w", name, err)
-		}
-		out[name] = t
-	}
-	return out, nil
-}
-
-func staticFiles() (http.FileSystem, error) {
-	sub, err := fs.Sub(staticFS, "static")
-	if err != nil {
-		return nil, err
-	}
-	return http.FS(sub), nil
-}
-
 // page is what every template gets; Data is the page's own.
 type page struct {
 	Title   string
@@ -98,27 +74,14 @@ type page struct {
 	Data    any
 }
 
+// render fills in what every NM page shows and renders the page.
 func (u *UI) render(c *gin.Context, status int, name string, p page) {
 	p.Now = u.deps.Now()
 	p.Node = u.deps.Node()
-	if p.Refresh > 0 && c.Query("refresh") == "0" {
-		p.Refresh = 0
-	}
-	var buf bytes.Buffer
-	if err := u.tmpl[name].ExecuteTemplate(&buf, "layout.html", p); err != nil {
-		u.log.Error("rendering page failed", zap.String("page", name), zap.Error(err))
-		c.String(http.StatusInternalServerError, "internal error rendering %s\n", name)
-		return
-	}
-	c.Header("Cache-Control", "no-store")
-	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
-}
-
-type errorData struct {
-	Status  int
-	Message string
+	p.Refresh = webkit.Refresh(c, p.Refresh)
+	u.pages.Render(c, status, name, p)
 }
 
 func (u *UI) errorPage(c *gin.Context, status int, heading, format string, args ...any) {
-	u.render(c, status, "error", page{Title: heading, Data: errorData{Status: status, Message: fmt.Sprintf(format, args...)}})
+	u.render(c, status, webkit.ErrorPage, page{Title: heading, Data: webkit.Error(status, heading, format, args...)})
 }

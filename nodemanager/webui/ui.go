@@ -2,7 +2,6 @@ package webui
 
 import (
 	"errors"
-	"html/template"
 	"mime"
 	"net/http"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/goyarn/goyarn/api"
+	"github.com/goyarn/goyarn/api/webkit"
 	"github.com/goyarn/goyarn/api/yarn"
 	"github.com/goyarn/goyarn/nodemanager/containermanager"
 )
@@ -53,7 +53,7 @@ type Deps struct {
 type UI struct {
 	deps    Deps
 	log     *zap.Logger
-	tmpl    map[string]*template.Template
+	pages   *webkit.Pages
 	handler http.Handler
 }
 
@@ -68,33 +68,23 @@ func New(deps Deps) (*UI, error) {
 	if deps.Now == nil {
 		deps.Now = time.Now
 	}
-	if deps.RefreshSeconds == 0 {
-		deps.RefreshSeconds = 5
-	}
-	if deps.RefreshSeconds < 0 {
-		deps.RefreshSeconds = 0
-	}
-	tmpl, err := parseTemplates()
-	if err != nil {
+	deps.RefreshSeconds = webkit.RefreshPeriod(deps.RefreshSeconds)
+	u := &UI{deps: deps, log: deps.Logger.Named("nm.webui")}
+	var err error
+	if u.pages, err = parsePages(u.log); err != nil {
 		return nil, err
 	}
-	static, err := staticFiles()
-	if err != nil {
+	if u.handler, err = u.routes(); err != nil {
 		return nil, err
 	}
-	u := &UI{deps: deps, log: deps.Logger.Named("nm.webui"), tmpl: tmpl}
-	u.handler = u.routes(static)
 	return u, nil
 }
 
-func (u *UI) routes(static http.FileSystem) http.Handler {
-	gin.SetMode(gin.ReleaseMode)
-	e := gin.New()
-	e.Use(gin.CustomRecoveryWithWriter(nil, func(c *gin.Context, v any) {
-		u.log.Error("page handler panicked", zap.Any("panic", v), zap.String("path", c.Request.URL.Path))
-		c.AbortWithStatus(http.StatusInternalServerError)
-	}))
-	e.RedirectTrailingSlash = false
+func (u *UI) routes() (http.Handler, error) {
+	e, err := webkit.Engine(u.log, u.deps.Metrics) // /static/ and /metrics
+	if err != nil {
+		return nil, err
+	}
 	// As the REST handler does: match on the escaped path, so an encoded
 	// '/' in a file name reaches the handler (and is refused there).
 	e.UseRawPath = true
@@ -108,14 +98,10 @@ func (u *UI) routes(static http.FileSystem) http.Handler {
 	e.GET("/node/container/:id", u.container)
 	e.GET("/node/containerlogs/:id/:user", u.logList)
 	e.GET("/node/containerlogs/:id/:user/*file", u.logFile)
-	e.StaticFS("/static", static)
-	if u.deps.Metrics != nil {
-		e.GET("/metrics", gin.WrapH(u.deps.Metrics))
-	}
 	e.NoRoute(func(c *gin.Context) {
 		u.errorPage(c, http.StatusNotFound, "Not found", "There is no page at %s.", c.Request.URL.Path)
 	})
-	return e
+	return e, nil
 }
 
 // Handler serves only the UI's own requests (see Owns).
@@ -165,11 +151,5 @@ func prefersHTML(accept string) bool {
 // Wrap returns a handler serving the UI's requests itself and passing every
 // other one to rest unchanged.
 func (u *UI) Wrap(rest http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if u.Owns(r) {
-			u.handler.ServeHTTP(w, r)
-			return
-		}
-		rest.ServeHTTP(w, r)
-	})
+	return webkit.Wrap(u.Owns, u.handler, rest)
 }

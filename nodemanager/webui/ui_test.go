@@ -274,31 +274,6 @@ func TestFmtBytes(t *testing.T) {
 	}
 }
 
-// The RM and NM copies of the shared files must not drift apart.
-func TestTwinsAreIdentical(t *testing.T) {
-	for _, tc := range []struct{ mine, twin string }{
-		{"format.go", "../../resourcemanager/webui/format.go"},
-		{"format_test.go", "../../resourcemanager/webui/format_test.go"},
-		{"static/goyarn.css", "../../resourcemanager/webui/static/goyarn.css"},
-	} {
-		a, err1 := os.ReadFile(tc.mine)
-		b, err2 := os.ReadFile(tc.twin)
-		if err1 != nil || err2 != nil {
-			t.Fatalf("reading %s and its twin: %v %v", tc.mine, err1, err2)
-		}
-		if afterTwinComment(string(a)) != afterTwinComment(string(b)) {
-			t.Errorf("%s differs from %s", tc.mine, tc.twin)
-		}
-	}
-}
-
-func afterTwinComment(s string) string {
-	if i := strings.Index(s, "below this comment"); i >= 0 {
-		return s[strings.Index(s[i:], "\n")+i:]
-	}
-	return s
-}
-
 // A log longer than a page holds shows its end, says so, and links the rest.
 func TestLongLogShowsItsEnd(t *testing.T) {
 	h := newHarness(t)

@@ -83,7 +83,7 @@ func New(d Deps) (*Metrics, error) {
 			Name: "goyarn_rm_failovers_total",
 			Help: "Times this ResourceManager took over from an earlier active one (summed over the RMs: the cluster's failovers)."}),
 	}
-	for _, r := range Reasons {
+	for _, r := range api.ExitReasons {
 		m.completions.WithLabelValues(r)
 	}
 	m.snap = &snapshot{ha: d.HAState, active: d.Active}
@@ -120,7 +120,7 @@ func (m *Metrics) HeartbeatHandled(d time.Duration) { m.heartbeat.Observe(d.Seco
 
 // ContainerFinished implements Observer.
 func (m *Metrics) ContainerFinished(exitStatus int) {
-	m.completions.WithLabelValues(ExitReason(exitStatus)).Inc()
+	m.completions.WithLabelValues(api.ExitReason(exitStatus)).Inc()
 }
 
 // BecameActive implements Observer. Every term bumps the cluster-wide

@@ -230,20 +230,6 @@ func TestObserverCountsAndHistograms(t *testing.T) {
 	var _ Observer = Nop{}
 }
 
-func TestExitReason(t *testing.T) {
-	for status, want := range map[int]string{
-		0: "success", 1: "failed", 2: "failed", 137: "failed", 143: "failed",
-		api.ExitInvalid: "invalid", api.ExitAborted: "aborted", api.ExitDisksFailed: "disks_failed",
-		api.ExitPreempted: "preempted", api.ExitKilledExceededVMem: "oom", api.ExitKilledExceededPMem: "oom",
-		api.ExitKilledByAppMaster: "killed", api.ExitKilledByResourceManager: "killed",
-		api.ExitKilledAfterAppCompletion: "killed", -7: "failed",
-	} {
-		if got := ExitReason(status); got != want {
-			t.Errorf("ExitReason(%d) = %q, want %q", status, got, want)
-		}
-	}
-}
-
 func TestInstrumentRPCTimesHeartbeatsOnly(t *testing.T) {
 	m, err := New(Deps{Active: always(newSource()), NoRuntimeMetrics: true})
 	if err != nil {

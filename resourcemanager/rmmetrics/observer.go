@@ -1,10 +1,6 @@
 package rmmetrics
 
-import (
-	"time"
-
-	"github.com/goyarn/goyarn/api"
-)
+import "time"
 
 // Observer is told about events the metrics count. Implementations must be
 // cheap and safe for concurrent use: the core calls them under its lock.
@@ -35,40 +31,3 @@ func (Nop) ContainerFinished(int) {}
 
 // BecameActive implements Observer.
 func (Nop) BecameActive(int64) {}
-
-// Exit reasons, the values of the reason label.
-const (
-	ReasonSuccess     = "success"      // exit status 0
-	ReasonFailed      = "failed"       // the process exited non-zero (or was signalled)
-	ReasonKilled      = "killed"       // stopped on request: by the AM, the RM, or at application end
-	ReasonAborted     = "aborted"      // ABORTED: released, expired unused, or lost with its node
-	ReasonPreempted   = "preempted"    // PREEMPTED
-	ReasonOOM         = "oom"          // killed over its physical or virtual memory limit
-	ReasonDisksFailed = "disks_failed" // DISKS_FAILED
-	ReasonInvalid     = "invalid"      // INVALID: never ran (localization or launch failed)
-)
-
-// Reasons lists every reason label value.
-var Reasons = []string{ReasonSuccess, ReasonFailed, ReasonKilled, ReasonAborted, ReasonPreempted, ReasonOOM,
-	ReasonDisksFailed, ReasonInvalid}
-
-// ExitReason maps a YARN container exit status to its reason label.
-func ExitReason(status int) string {
-	switch status {
-	case api.ExitSuccess:
-		return ReasonSuccess
-	case api.ExitKilledByAppMaster, api.ExitKilledByResourceManager, api.ExitKilledAfterAppCompletion:
-		return ReasonKilled
-	case api.ExitAborted:
-		return ReasonAborted
-	case api.ExitPreempted:
-		return ReasonPreempted
-	case api.ExitKilledExceededPMem, api.ExitKilledExceededVMem:
-		return ReasonOOM
-	case api.ExitDisksFailed:
-		return ReasonDisksFailed
-	case api.ExitInvalid:
-		return ReasonInvalid
-	}
-	return ReasonFailed
-}

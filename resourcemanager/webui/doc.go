@@ -5,7 +5,10 @@
 // /cluster/app/<id>, /cluster/nodes (?state=), /cluster/scheduler; and
 // /static/ for its stylesheet. Templates and CSS are embedded (embed.FS): no
 // CDN, no build step, no JavaScript; the live pages refresh themselves with
-// a meta refresh (?refresh=0 turns it off).
+// a meta refresh (?refresh=0 turns it off). The stylesheet, the formatting
+// helpers, the base layout and the error page are api/webkit's, shared with
+// the NodeManager's pages; templates/chrome.html is the RM's part of the
+// chrome (title, header bar and nav, footer version).
 //
 // It reads consistent snapshots through the small Core interface, from the
 // core of the current term (Deps.Active, nil while not active), and the HA

@@ -1,57 +1,28 @@
 package webui
 
 import (
-	"bytes"
 	"embed"
-	"fmt"
 	"html/template"
-	"io/fs"
-	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"go.uber.org/zap"
 
 	"github.com/goyarn/goyarn/api"
+	"github.com/goyarn/goyarn/api/webkit"
 	"github.com/goyarn/goyarn/api/yarn"
 )
 
 //go:embed templates/*.html
 var templateFS embed.FS
 
-//go:embed static
-var staticFS embed.FS
+// pageNames are the content templates; each is parsed with api/webkit's
+// layout and templates/chrome.html (the RM's header, nav and footer).
+var pageNames = []string{"overview", "apps", "app", "nodes", "scheduler"}
 
-// pageNames are the content templates; each is parsed with layout.html.
-var pageNames = []string{"overview", "apps", "app", "nodes", "scheduler", "error"}
-
-// parseTemplates builds one template set per page: the layout plus the
-// page's "content".
-func parseTemplates() (map[string]*template.Template, error) {
-	base, err := template.New("layout.html").Funcs(funcs).Funcs(rmFuncs).ParseFS(templateFS, "templates/layout.html")
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]*template.Template, len(pageNames))
-	for _, name := range pageNames {
-		t, err := base.Clone()
-		if err != nil {
-			return nil, err
-		}
-		if t, err = t.ParseFS(templateFS, "templates/"+name+".html"); err != nil {
-			return nil, fmt.Errorf("webui: template %s: %w", name, err)
-		}
-		out[name] = t
-	}
-	return out, nil
-}
-
-func staticFiles() (http.FileSystem, error) {
-	sub, err := fs.Sub(staticFS, "static")
-	if err != nil {
-		return nil, err
-	}
-	return http.FS(sub), nil
+func parsePages(log *zap.Logger) (*webkit.Pages, error) {
+	return webkit.Parse(webkit.Site{FS: templateFS, Chrome: []string{"templates/chrome.html"}, Pages: pageNames,
+		Funcs: rmFuncs, Logger: log})
 }
 
 // rmFuncs are the RM pages' own helpers: links to other daemons.
@@ -78,7 +49,7 @@ var rmFuncs = template.FuncMap{
 		return "http://" + webAddress + "/cluster"
 	},
 	"indent":   func(depth int) float64 { return 1.4 * float64(depth) },
-	"progress": func(p float64) float64 { return clampPercent(100 * p) },
+	"progress": func(p float64) float64 { return webkit.ClampPercent(100 * p) },
 }
 
 // page is what every template gets; Data is the page's own.
@@ -92,33 +63,15 @@ type page struct {
 	Data    any
 }
 
-// render executes a page into a buffer first, so a template error becomes a
-// clean 500 rather than half a page.
+// render fills in what every RM page shows and renders the page.
 func (u *UI) render(c *gin.Context, status int, name string, p page) {
 	p.Now = u.deps.Now()
 	p.HA = u.ha()
 	p.About = u.about()
-	if p.Refresh > 0 && c.Query("refresh") == "0" {
-		p.Refresh = 0
-	}
-	var buf bytes.Buffer
-	if err := u.tmpl[name].ExecuteTemplate(&buf, "layout.html", p); err != nil {
-		u.log.Error("rendering page failed", zap.String("page", name), zap.Error(err))
-		c.String(http.StatusInternalServerError, "internal error rendering %s\n", name)
-		return
-	}
-	c.Header("Cache-Control", "no-store")
-	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
-}
-
-// errorData is the error page's.
-type errorData struct {
-	Status  int
-	Heading string
-	Message string
+	p.Refresh = webkit.Refresh(c, p.Refresh)
+	u.pages.Render(c, status, name, p)
 }
 
 func (u *UI) errorPage(c *gin.Context, status int, heading, format string, args ...any) {
-	u.render(c, status, "error", page{Title: heading, Data: errorData{Status: status, Heading: heading,
-		Message: fmt.Sprintf(format, args...)}})
+	u.render(c, status, webkit.ErrorPage, page{Title: heading, Data: webkit.Error(status, heading, format, args...)})
 }

@@ -1,7 +1,6 @@
 package webui
 
 import (
-	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/goyarn/goyarn/api"
+	"github.com/goyarn/goyarn/api/webkit"
 	"github.com/goyarn/goyarn/resourcemanager/core"
 	"github.com/goyarn/goyarn/resourcemanager/scheduler"
 )
@@ -73,7 +73,7 @@ type Deps struct {
 type UI struct {
 	deps    Deps
 	log     *zap.Logger
-	tmpl    map[string]*template.Template
+	pages   *webkit.Pages
 	handler http.Handler
 }
 
@@ -94,22 +94,15 @@ func New(deps Deps) (*UI, error) {
 	if deps.Client == nil {
 		deps.Client = &http.Client{}
 	}
-	if deps.RefreshSeconds == 0 {
-		deps.RefreshSeconds = 5
-	}
-	if deps.RefreshSeconds < 0 {
-		deps.RefreshSeconds = 0
-	}
-	tmpl, err := parseTemplates()
-	if err != nil {
+	deps.RefreshSeconds = webkit.RefreshPeriod(deps.RefreshSeconds)
+	u := &UI{deps: deps, log: deps.Logger.Named("webui")}
+	var err error
+	if u.pages, err = parsePages(u.log); err != nil {
 		return nil, err
 	}
-	static, err := staticFiles()
-	if err != nil {
+	if u.handler, err = u.routes(); err != nil {
 		return nil, err
 	}
-	u := &UI{deps: deps, log: deps.Logger.Named("webui"), tmpl: tmpl}
-	u.handler = u.routes(static)
 	return u, nil
 }
 
@@ -127,22 +120,16 @@ func (u *UI) about() About {
 	return u.deps.About()
 }
 
-func (u *UI) routes(static http.FileSystem) http.Handler {
-	gin.SetMode(gin.ReleaseMode)
-	e := gin.New()
-	e.Use(gin.CustomRecoveryWithWriter(nil, func(c *gin.Context, v any) {
-		u.log.Error("page handler panicked", zap.Any("panic", v), zap.String("path", c.Request.URL.Path))
-		c.AbortWithStatus(http.StatusInternalServerError)
-	}))
-	e.RedirectTrailingSlash = false
-	// Served by every RM, active or not:
+func (u *UI) routes() (http.Handler, error) {
+	// Served by every RM, active or not: /static/, /metrics (see
+	// webkit.Engine) and the overview.
+	e, err := webkit.Engine(u.log, u.deps.Metrics)
+	if err != nil {
+		return nil, err
+	}
 	e.GET("/", u.overview)
 	e.GET("/cluster", u.overview)
 	e.GET("/cluster/cluster", u.overview) // YARN's About page
-	e.StaticFS("/static", static)
-	if u.deps.Metrics != nil {
-		e.GET("/metrics", gin.WrapH(u.deps.Metrics))
-	}
 	// Served by the active RM only; a standby redirects:
 	active := e.Group("", u.requireActive)
 	active.GET("/cluster/apps", u.apps)
@@ -153,7 +140,7 @@ func (u *UI) routes(static http.FileSystem) http.Handler {
 	e.NoRoute(u.requireActive, func(c *gin.Context) {
 		u.errorPage(c, http.StatusNotFound, "Not found", "There is no page at %s.", c.Request.URL.Path)
 	})
-	return e
+	return e, nil
 }
 
 const coreKey = "goyarn.webui.core"
@@ -182,13 +169,7 @@ func (u *UI) Owns(path string) bool {
 // Wrap returns a handler serving the UI's paths itself and passing every
 // other request to rest unchanged.
 func (u *UI) Wrap(rest http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if u.Owns(r.URL.Path) {
-			u.handler.ServeHTTP(w, r)
-			return
-		}
-		rest.ServeHTTP(w, r)
-	})
+	return webkit.Wrap(func(r *http.Request) bool { return u.Owns(r.URL.Path) }, u.handler, rest)
 }
 
 // retryAfter is how soon a standby that knows no active RM asks the

@@ -1,6 +1,10 @@
 // Package daemon holds what every goyarn daemon's main does the same way:
-// build the zap logger from --log-level/--log-format, write the ready file a
-// test harness or script waits for, and wait for SIGINT/SIGTERM.
+// the command line (App: flags, environment and YAML config from the
+// config struct's defaults through cliconf, the config-reference
+// subcommand; Main), build the zap logger from --log-level/--log-format,
+// write the ready file a test harness or script waits for, and wait for
+// SIGINT/SIGTERM (Run, Ready). Each cmd/<daemon> keeps only its own wiring:
+// which config, what to start, what the ready file says, how to stop.
 package daemon
 
 import (

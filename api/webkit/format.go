@@ -1,7 +1,4 @@
-package webui
-
-// Twin: nodemanager/webui/format.go. The RM and the NM must not import each other, so the two copies
-// are kept identical below this comment (a test in nodemanager/webui checks).
+package webkit
 
 import (
 	"fmt"
@@ -14,20 +11,23 @@ import (
 	"github.com/goyarn/goyarn/api"
 )
 
-// funcs are the template helpers. None reads a clock: pages pass .Now.
-var funcs = template.FuncMap{
-	"fmtTime":    fmtTime,
-	"ago":        ago,
-	"dur":        fmtDuration,
-	"elapsed":    elapsed,
-	"mb":         fmtMB,
-	"pct":        percent,
-	"clamp":      clampPercent,
-	"fmtPct":     fmtPercent,
-	"stateClass": stateClass,
-	"lower":      lower,
-	"res":        fmtResource,
-	"count":      count,
+// Funcs are the template helpers every page may use. None reads a clock:
+// pages pass .Now.
+func Funcs() template.FuncMap {
+	return template.FuncMap{
+		"fmtTime":    fmtTime,
+		"ago":        ago,
+		"dur":        fmtDuration,
+		"elapsed":    elapsed,
+		"mb":         fmtMB,
+		"pct":        percent,
+		"clamp":      ClampPercent,
+		"fmtPct":     fmtPercent,
+		"stateClass": stateClass,
+		"lower":      lower,
+		"res":        fmtResource,
+		"count":      count,
+	}
 }
 
 // fmtResource is a resource as people read it: "1.5 GB, 2 vcores".
@@ -124,11 +124,11 @@ func percent(part, whole int64) float64 {
 	if whole <= 0 {
 		return 0
 	}
-	return clampPercent(100 * float64(part) / float64(whole))
+	return ClampPercent(100 * float64(part) / float64(whole))
 }
 
-// clampPercent keeps a percentage inside 0..100 (NaN is 0), for bar widths.
-func clampPercent(p float64) float64 {
+// ClampPercent keeps a percentage inside 0..100 (NaN is 0), for bar widths.
+func ClampPercent(p float64) float64 {
 	switch {
 	case math.IsNaN(p) || p < 0:
 		return 0

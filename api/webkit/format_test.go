@@ -1,7 +1,4 @@
-package webui
-
-// Twin: resourcemanager/webui/format_test.go. The RM and the NM must not import each other, so the two copies
-// are kept identical below this comment (a test in nodemanager/webui checks).
+package webkit
 
 import (
 	"math"
@@ -83,8 +80,8 @@ func TestPercentages(t *testing.T) {
 			t.Errorf("percent(%d, %d) = %v, want %v", tc.part, tc.whole, got, tc.want)
 		}
 	}
-	if got := clampPercent(math.NaN()); got != 0 {
-		t.Errorf("clampPercent(NaN) = %v", got)
+	if got := ClampPercent(math.NaN()); got != 0 {
+		t.Errorf("ClampPercent(NaN) = %v", got)
 	}
 	for in, want := range map[float64]string{0: "0%", 12.5: "12.5%", 31.25: "31.3%", 100: "100%", 33.333: "33.3%"} {
 		if got := fmtPercent(in); got != want {
