@@ -203,13 +203,13 @@ func (s *Server) info() webapp.Info {
 	i := webapp.Info{ClusterTimestamp: s.startedOn.UnixMilli(), StartedOn: s.startedOn, HAState: api.HAStandby,
 		HAID: s.cfg.HAID, StoreName: s.store.Name(), Version: Version}
 	if t != nil {
-		i.HAState, i.ClusterTimestamp, i.ActiveWebAddress = api.HAActive, t.clusterTS, s.webAddr
+		i.HAState, i.ClusterTimestamp, i.ActiveWebAddress, i.ActiveHAID = api.HAActive, t.clusterTS, s.webAddr, s.cfg.HAID
 	}
 	if s.elector != nil {
 		i.HAZKState = string(s.elector.ConnState())
 		if t == nil {
 			if leader, ok := s.elector.Leader(); ok && leader.HAID != s.cfg.HAID {
-				i.ActiveWebAddress = leader.WebAddress
+				i.ActiveWebAddress, i.ActiveHAID = leader.WebAddress, leader.HAID
 			}
 		}
 	} else if t == nil {

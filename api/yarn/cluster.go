@@ -42,6 +42,10 @@ type ClusterInfo struct {
 	// HAID is a goyarn addition: this RM's HA id (its name among the RMs).
 	// Omitted when empty; YARN clients ignore it.
 	HAID string `json:"haId,omitempty"`
+	// HAActiveID and HAActiveWebAddress name the active RM (goyarn
+	// additions: YARN clients ignore them); on a standby they say where to go.
+	HAActiveID         string `json:"haActiveId,omitempty"`
+	HAActiveWebAddress string `json:"haActiveWebAddress,omitempty"`
 }
 
 // ClusterMetricsResponse is GET /ws/v1/cluster/metrics: {"clusterMetrics":{…}}.

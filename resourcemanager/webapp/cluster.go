@@ -21,7 +21,7 @@ func (s *Server) clusterInfo(c *gin.Context) {
 		RMStateStoreName: info.StoreName, ResourceManagerVersion: info.Version,
 		ResourceManagerBuildVersion: info.Version, ResourceManagerVersionBuiltOn: info.BuiltOn,
 		HadoopVersion: info.Version, HadoopBuildVersion: info.Version, HadoopVersionBuiltOn: info.BuiltOn,
-		HAZooKeeperConnectionState: zk, HAID: info.HAID,
+		HAZooKeeperConnectionState: zk, HAID: info.HAID, HAActiveID: info.ActiveHAID, HAActiveWebAddress: info.ActiveWebAddress,
 	}})
 }
 

@@ -22,9 +22,11 @@ type Info struct {
 	StoreName        string
 	Version          string
 	BuiltOn          string
-	// ActiveWebAddress is the active RM's web host:port as this RM knows
-	// it ("" when none is known); on the active RM, its own.
+	// ActiveWebAddress and ActiveHAID are the active RM's web host:port and
+	// HA id as this RM knows them ("" when none is known); on the active RM,
+	// its own.
 	ActiveWebAddress string
+	ActiveHAID       string
 }
 
 // Deps are the web app's collaborators.

@@ -19,7 +19,7 @@ func standby(t *testing.T, active string) (*httptest.Server, *httptest.Server) {
 	t.Helper()
 	app := New(Deps{Active: func() *core.Core { return nil }, Secret: security.NewSecret([]byte("0123456789abcdef0123")),
 		Info: func() Info {
-			return Info{HAState: api.HAStandby, HAID: "rm2", HAZKState: "CONNECTED", StoreName: "zk", ActiveWebAddress: active}
+			return Info{HAState: api.HAStandby, HAID: "rm2", HAZKState: "CONNECTED", StoreName: "zk", ActiveWebAddress: active, ActiveHAID: "rm1"}
 		}})
 	web, rpcSrv := httptest.NewServer(app.WebHandler()), httptest.NewServer(app.RPCHandler())
 	t.Cleanup(web.Close)
@@ -41,7 +41,8 @@ func TestStandbyRedirectsToTheActive(t *testing.T) {
 	var info yarn.ClusterInfoResponse
 	json.NewDecoder(res.Body).Decode(&info)
 	res.Body.Close()
-	if info.ClusterInfo.HAState != api.HAStandby || info.ClusterInfo.HAID != "rm2" || info.ClusterInfo.HAZooKeeperConnectionState != "CONNECTED" {
+	if info.ClusterInfo.HAState != api.HAStandby || info.ClusterInfo.HAID != "rm2" || info.ClusterInfo.HAZooKeeperConnectionState != "CONNECTED" ||
+		info.ClusterInfo.HAActiveID != "rm1" || info.ClusterInfo.HAActiveWebAddress != "rm1.example:8088" {
 		t.Fatalf("standby info: %+v", info.ClusterInfo)
 	}
 	for m, path := range map[string]string{"GET": "/ws/v1/cluster/apps?states=RUNNING&user.name=a", "POST": "/ws/v1/cluster/apps?user.name=a",

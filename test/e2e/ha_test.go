@@ -3,6 +3,7 @@ package e2e
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -78,6 +79,24 @@ func killActiveDuringWordcount(t *testing.T, mode string) {
 	c.RMs[old].Kill()
 	next := c.WaitActive(old, 30*time.Second)
 	t.Logf("killed rm%d; rm%d active after %s", old+1, next+1, time.Since(killed).Round(time.Millisecond))
+	// The remaining standby answers /info itself and names the new active.
+	for i := range c.RMs {
+		if i == old || i == next {
+			continue
+		}
+		c.WaitFor(fmt.Sprintf("rm%d to name rm%d active", i+1, next+1), 10*time.Second, func() (bool, string) {
+			var info yarn.ClusterInfoResponse
+			res, err := http.Get("http://" + c.WebOf(i) + "/ws/v1/cluster/info")
+			if err != nil {
+				return false, err.Error()
+			}
+			defer res.Body.Close()
+			json.NewDecoder(res.Body).Decode(&info)
+			ci := info.ClusterInfo
+			return ci.HAState == api.HAStandby && ci.HAActiveID == fmt.Sprintf("rm%d", next+1) && ci.HAActiveWebAddress == c.WebOf(next),
+				fmt.Sprintf("%+v", ci)
+		})
+	}
 
 	select {
 	case err := <-done:
