@@ -32,7 +32,9 @@ type RM struct {
 // ParseMaster resolves a master specification to RM web addresses
 // (host:port). It accepts:
 //
-//   - "yarn" or "": the addresses in $GOYARN_RM_ADDRESSES, else DefaultRMAddress;
+//   - "yarn" or "": the addresses in $GOYARN_RM_ADDRESSES, else the RMs of
+//     the cluster layout (LoadLayout: $GOYARN_CONF_DIR/goyarn.yaml or the
+//     checkout's conf/goyarn.yaml), else DefaultRMAddress;
 //   - "goyarn://h1:8088,h2:8088";
 //   - a comma-separated list "h1:8088,h2:8088", entries optionally prefixed
 //     with http:// and optionally named ("rm1=h1:8088").
@@ -60,7 +62,11 @@ func ResolveRMs(s string, getenv func(string) string) ([]RM, error) {
 	if s == "" || strings.EqualFold(s, "yarn") {
 		env := strings.TrimSpace(getenv(EnvRMAddresses))
 		if env == "" {
-			return []RM{{ID: "rm1", Addr: DefaultRMAddress}}, nil
+			cl, err := LoadLayout(getenv)
+			if err != nil {
+				return nil, fmt.Errorf("%w: %v", ErrBadMaster, err)
+			}
+			env = strings.Join(cl.WebAddresses(), ",")
 		}
 		if strings.EqualFold(env, "yarn") {
 			return nil, fmt.Errorf("%w: $%s is %q; it must list addresses", ErrBadMaster, EnvRMAddresses, env)
@@ -125,4 +131,21 @@ func normalizeAddr(entry string) (string, error) {
 		return "", fmt.Errorf("%w: %q: port must be 1-65535", ErrBadMaster, entry)
 	}
 	return net.JoinHostPort(host, port), nil
+}
+
+// OutboundHost is the address of this machine that reaches addr (host:port):
+// what a driver in the client binds and advertises so that executors on
+// other hosts can reach it, as Spark's spark.driver.host defaults to the
+// local address. It sends nothing (a UDP socket is connected, not used).
+// fallback when addr cannot be resolved or routed.
+func OutboundHost(addr, fallback string) string {
+	c, err := net.Dial("udp", addr)
+	if err != nil {
+		return fallback
+	}
+	defer c.Close()
+	if ua, ok := c.LocalAddr().(*net.UDPAddr); ok && ua.IP != nil && !ua.IP.IsUnspecified() {
+		return ua.IP.String()
+	}
+	return fallback
 }

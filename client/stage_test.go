@@ -1,6 +1,7 @@
 package client_test
 
 import (
+	"context"
 	"errors"
 	"net/url"
 	"os"
@@ -9,12 +10,28 @@ import (
 	"testing"
 
 	"github.com/goyarn/goyarn/api"
+	"github.com/goyarn/goyarn/api/objstore"
 	"github.com/goyarn/goyarn/client"
 )
+
+func newStager(t *testing.T, staging string) *client.Stager {
+	t.Helper()
+	store, err := objstore.New(objstore.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := client.NewStager(staging, store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
 
 func TestStage(t *testing.T) {
 	src := t.TempDir()
 	staging := filepath.Join(t.TempDir(), "staging")
+	st := newStager(t, staging)
+	ctx := context.Background()
 	for _, tc := range []struct {
 		name     string
 		mode     os.FileMode
@@ -30,7 +47,7 @@ func TestStage(t *testing.T) {
 		if err := os.Chmod(p, tc.mode); err != nil {
 			t.Fatal(err)
 		}
-		lr, err := client.Stage(staging, appID, tc.name, p)
+		lr, err := st.Stage(ctx, appID, tc.name, p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -57,8 +74,29 @@ func TestStage(t *testing.T) {
 	}
 	for _, bad := range []struct{ name, src string }{{"../x", filepath.Join(src, "appmaster")}, {"", filepath.Join(src, "appmaster")},
 		{"x", filepath.Join(src, "missing")}, {"x", src}} {
-		if _, err := client.Stage(staging, appID, bad.name, bad.src); !errors.Is(err, client.ErrBadStaging) {
+		if _, err := st.Stage(ctx, appID, bad.name, bad.src); !errors.Is(err, client.ErrBadStaging) {
 			t.Errorf("Stage(%q, %q) err = %v", bad.name, bad.src, err)
+		}
+	}
+	if err := st.Delete(ctx, appID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(staging, appID.String())); !os.IsNotExist(err) {
+		t.Errorf("after Delete the app's staging dir: %v", err)
+	}
+	if err := st.Delete(ctx, appID); err != nil {
+		t.Errorf("deleting nothing: %v", err)
+	}
+}
+
+func TestNewStagerRefusesBadPlaces(t *testing.T) {
+	store, err := objstore.New(objstore.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"", "relative/dir", "http://example.invalid/x", "ftp://h/x", "s3://"} {
+		if _, err := client.NewStager(bad, store); !errors.Is(err, client.ErrBadStaging) {
+			t.Errorf("NewStager(%q) err = %v", bad, err)
 		}
 	}
 }

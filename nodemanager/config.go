@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/goyarn/goyarn/api/objstore"
 )
 
 // Runtime names Config.ContainerRuntime accepts.
@@ -30,8 +32,9 @@ type Config struct {
 	VCores            int64         `yaml:"vcores" usage:"virtual cores offered to containers"`
 	LocalDirs         []string      `yaml:"local-dirs" usage:"directories for container work dirs"`
 	LogDirs           []string      `yaml:"log-dirs" usage:"directories for container logs"`
-	StagingDir        string        `yaml:"staging-dir" usage:"the cluster's staging directory (GOYARN_STAGING_DIR in containers)"`
-	LocalizeRoots     []string      `yaml:"localize-roots" usage:"directories local resources may come from (default: the staging dir)"`
+	StagingDir        string        `yaml:"staging-dir" usage:"the cluster's staging URL (file:///dir, s3://bucket/prefix) or directory (GOYARN_STAGING_DIR in containers)"`
+	RemoteAppLogDir   string        `yaml:"remote-app-log-dir" usage:"where finished applications' logs are aggregated (file:///dir, s3://bucket/prefix); empty: not aggregated"`
+	LocalizeRoots     []string      `yaml:"localize-roots" usage:"directories (or s3:// prefixes) local resources may come from (default: the staging dir or URL); http(s):// resources are allowed anywhere"`
 	ContainerRuntime  string        `yaml:"container-runtime" usage:"container runtime: docker, process, auto (docker when its daemon answers and the default image is built, else process) or fake"`
 	ClusterID         string        `yaml:"cluster-id" usage:"cluster id, carried by Docker containers as label goyarn.cluster"`
 	StateDir          string        `yaml:"state-dir" usage:"NodeManager recovery state (default: <first local dir>/nmstate)"`
@@ -43,6 +46,10 @@ type Config struct {
 	ReadyFile         string        `yaml:"ready-file" usage:"once listening and registered, write {nodeId,rpcAddress,webAddress,pid} JSON here"`
 	LogLevel          string        `yaml:"log-level" usage:"debug, info, warn or error"`
 	LogFormat         string        `yaml:"log-format" usage:"console or json"`
+	// The object store of s3:// URLs (see api/objstore).
+	ObjectStoreEndpoint        string `yaml:"object-store-endpoint" usage:"S3 endpoint of s3:// URLs, http(s)://host:port (empty: AWS)"`
+	ObjectStoreRegion          string `yaml:"object-store-region" usage:"S3 region"`
+	ObjectStoreCredentialsFile string `yaml:"object-store-credentials-file" usage:"S3 credentials, AWS shared-credentials format, mode 0600"`
 	// Docker runtime (containers/docker); see its package doc.
 	DockerHost            string   `yaml:"docker-host" usage:"Docker daemon address (empty: DOCKER_HOST or the local socket)"`
 	DockerDefaultImage    string   `yaml:"docker-default-image" usage:"image of Docker containers whose launch environment names none"`
@@ -91,7 +98,7 @@ func (c Config) Resolved() Config {
 		c.StateDir = filepath.Join(c.LocalDirs[0], "nmstate")
 	}
 	if len(c.LocalizeRoots) == 0 && c.StagingDir != "" {
-		c.LocalizeRoots = []string{c.StagingDir}
+		c.LocalizeRoots = []string{strings.TrimPrefix(c.StagingDir, "file://")}
 	}
 	if rest, ok := strings.CutPrefix(c.ClusterSecretFile, "~/"); ok {
 		if home, err := os.UserHomeDir(); err == nil {
@@ -99,6 +106,13 @@ func (c Config) Resolved() Config {
 		}
 	}
 	return c
+}
+
+// ObjectStore is the object store configuration of s3:// URLs (staging,
+// localization, log aggregation).
+func (c Config) ObjectStore() objstore.Config {
+	return objstore.Config{S3Endpoint: c.ObjectStoreEndpoint, S3Region: c.ObjectStoreRegion,
+		S3CredentialsFile: c.ObjectStoreCredentialsFile}
 }
 
 // Validate returns every problem with c (as resolved) at once.
@@ -141,8 +155,22 @@ func (c Config) Validate() error {
 	}
 	checkDirs("local-dirs", c.LocalDirs, true)
 	checkDirs("log-dirs", c.LogDirs, true)
-	checkDirs("staging-dir", []string{c.StagingDir}, true)
-	checkDirs("localize-roots", c.LocalizeRoots, true)
+	checkURLs := func(key string, urls []string) {
+		for _, u := range urls {
+			if strings.HasPrefix(u, "s3://") {
+				if len(strings.TrimPrefix(u, "s3://")) < 3 {
+					bad("%s: %q names no bucket", key, u)
+				}
+				continue
+			}
+			checkDirs(key, []string{strings.TrimPrefix(u, "file://")}, true)
+		}
+	}
+	checkURLs("staging-dir", []string{c.StagingDir})
+	checkURLs("localize-roots", c.LocalizeRoots)
+	if c.RemoteAppLogDir != "" {
+		checkURLs("remote-app-log-dir", []string{c.RemoteAppLogDir})
+	}
 	checkDirs("state-dir", []string{c.StateDir}, true)
 	switch c.ContainerRuntime {
 	case RuntimeProcess, RuntimeDocker, RuntimeAuto, RuntimeFake:

@@ -14,6 +14,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/goyarn/goyarn/api"
+	"github.com/goyarn/goyarn/api/objstore"
 	"github.com/goyarn/goyarn/api/rpc"
 	"github.com/goyarn/goyarn/api/security"
 	"github.com/goyarn/goyarn/containers"
@@ -123,7 +124,11 @@ func (n *NodeManager) Start(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	loc, err := localizer.New(n.cfg.LocalizeRoots)
+	objects, err := objstore.New(n.cfg.ObjectStore())
+	if err != nil {
+		return err
+	}
+	loc, err := localizer.New(n.cfg.LocalizeRoots, objects)
 	if err != nil {
 		return err
 	}

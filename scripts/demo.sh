@@ -1,38 +1,36 @@
 #!/usr/bin/env bash
-# make demo: a one-machine cluster on the default ports (RM web/REST on
-# 127.0.0.1:8088, internal RPC 8030; NodeManagers nm1 on 8040/8042 and nm2
-# on 8050/8052), then a distributed-shell application on it, its result and
-# the REST view. The cluster stays up; `make stop` stops it.
+# make demo: the one-machine cluster of conf/goyarn.yaml (three ZooKeeper
+# servers, ResourceManagers rm1-rm3 on 127.0.0.1:8088/8188/8288 electing an
+# active one, the two NodeManagers of conf/workers on 8040/8042 and
+# 8050/8052), started by scripts/start-all.sh; then a distributed-shell
+# application, SparkPi in both deploy modes, their results and the REST
+# view. Every command is shown as a user types it: the clients read
+# conf/goyarn.yaml, nothing is exported. The cluster stays up; `make stop`
+# stops it.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 D=$GOYARN_RUN_DIR
 RM_WEB=127.0.0.1:8088
-export GOYARN_RM_ADDRESSES=$RM_WEB GOYARN_STAGING_DIR=$D/staging
 
 "$(dirname "$0")/stop-all.sh" >/dev/null 2>&1 || true
-mkdir -p "$D/staging"
 if docker info >/dev/null 2>&1; then
   say "== a Docker Engine answers: building the executor image (FROM scratch, no pull); containers run in Docker"
   "$(dirname "$0")/build-images.sh" | sed 's/^/  /'
 else
   say "== no Docker Engine answers: containers run as processes"
 fi
-common=(--cluster-secret-file "$D/cluster-secret" --staging-dir "$D/staging")
 
-say "== starting a one-machine goyarn cluster in $D"
-start_daemon rm resourcemanager --web-address $RM_WEB --rpc-address 127.0.0.1:8030 "${common[@]}"
-for i in 1 2; do
-  port=$((8030 + 10 * i)) # nm1: RPC 8040, web 8042; nm2: RPC 8050, web 8052
-  start_daemon nm$i nodemanager --rm-addresses 127.0.0.1:8030 \
-    --rpc-address 127.0.0.1:$port --web-address 127.0.0.1:$((port + 2)) --memory-mb 4096 --vcores 4 \
-    --local-dirs "$D/nm$i/local" --log-dirs "$D/nm$i/logs" --state-dir "$D/nm$i/state" "${common[@]}"
-done
-for i in $(seq 100); do
-  running=$(curl -sf "http://$RM_WEB/ws/v1/cluster/metrics" | python3 -c 'import json,sys; print(json.load(sys.stdin)["clusterMetrics"]["activeNodes"])' || echo 0)
+say "== starting the one-machine goyarn cluster of conf/goyarn.yaml (run dir $D)"
+"$(dirname "$0")/start-all.sh" | sed 's/^/  /'
+for i in $(seq 300); do
+  running=$(curl -sfL "http://$RM_WEB/ws/v1/cluster/metrics" | python3 -c 'import json,sys; print(json.load(sys.stdin)["clusterMetrics"]["activeNodes"])' || echo 0)
   [ "$running" = 2 ] && break
   sleep 0.1
 done
 [ "$running" = 2 ] || die "NodeManagers did not register (see $D/nm*.log)"
+say "\$ goyarn rmadmin -getAllServiceState"
+"$GOYARN_BIN/goyarn" rmadmin -getAllServiceState
+say "\$ goyarn node -list"
 "$GOYARN_BIN/goyarn" node -list
 
 say ""
@@ -53,9 +51,9 @@ say "\$ goyarn logs -applicationId $app -log_files stdout"
 say ""
 say "== the REST view (Hadoop YARN's API)"
 say "\$ curl -s http://$RM_WEB/ws/v1/cluster/apps/$app"
-curl -s "http://$RM_WEB/ws/v1/cluster/apps/$app" | python3 -m json.tool | grep -E '"(id|user|name|queue|state|finalStatus|progress|elapsedTime|amContainerLogs)"'
+curl -sL "http://$RM_WEB/ws/v1/cluster/apps/$app" | python3 -m json.tool | grep -E '"(id|user|name|queue|state|finalStatus|progress|elapsedTime|amContainerLogs)"'
 say "\$ curl -s http://$RM_WEB/ws/v1/cluster/nodes"
-curl -s "http://$RM_WEB/ws/v1/cluster/nodes" | python3 -c '
+curl -sL "http://$RM_WEB/ws/v1/cluster/nodes" | python3 -c '
 import json, sys
 for n in json.load(sys.stdin)["nodes"]["node"]:
     print("  %-16s %-8s used %5d MB / avail %5d MB, %d containers" % (n["id"], n["state"], n["usedMemoryMB"], n["availMemoryMB"], n["numContainers"]))'
@@ -79,11 +77,11 @@ say "\$ gosubmit --master yarn --deploy-mode client --num-executors 2 bin/pi 10 
 cat <<MSG
 
 The cluster keeps running:
-  Web UI        http://$RM_WEB/cluster   (NodeManagers: http://127.0.0.1:8042/node  http://127.0.0.1:8052/node)
+  Web UI        http://$RM_WEB/cluster (rm2 :8188, rm3 :8288; a standby redirects)   (NodeManagers: http://127.0.0.1:8042/node  http://127.0.0.1:8052/node)
   Metrics       http://$RM_WEB/metrics   http://127.0.0.1:8042/metrics  http://127.0.0.1:8052/metrics
   REST API      http://$RM_WEB/ws/v1/cluster  (apps, nodes, metrics, scheduler)
   NodeManagers  http://127.0.0.1:8042/ws/v1/node  http://127.0.0.1:8052/ws/v1/node
-  CLI           export GOYARN_RM_ADDRESSES=$RM_WEB GOYARN_STAGING_DIR=$D/staging; bin/goyarn application -list -appStates ALL
+  CLI           bin/goyarn application -list -appStates ALL   (the clients read conf/goyarn.yaml)
   logs          $D/*.log
 Stop it with:   make stop
 MSG

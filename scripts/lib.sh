@@ -1,13 +1,49 @@
 # Shared helpers for goyarn's scripts; source it.
 # Daemons started here run in the background with their pid, log and ready
-# files under $GOYARN_RUN_DIR (default /tmp/goyarn/run).
+# files under $GOYARN_RUN_DIR (default: the layout's run-dir, else
+# /tmp/goyarn/run). The layout is conf/goyarn.yaml (or $GOYARN_CONF_DIR's),
+# read through `bin/goyarn getconf`, so no script parses YAML.
 
 GOYARN_HOME=${GOYARN_HOME:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 GOYARN_BIN=${GOYARN_BIN:-$GOYARN_HOME/bin}
-GOYARN_RUN_DIR=${GOYARN_RUN_DIR:-/tmp/goyarn/run}
+GOYARN_SSH=${GOYARN_SSH:-ssh}
 
 say() { printf '%s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# layout_get ARGS... — `goyarn getconf ARGS`; nothing when goyarn is not built.
+layout_get() {
+  [ -x "$GOYARN_BIN/goyarn" ] || return 0
+  "$GOYARN_BIN/goyarn" getconf "$@"
+}
+
+if [ -z "${GOYARN_RUN_DIR:-}" ]; then
+  GOYARN_RUN_DIR=$(layout_get -key run-dir 2>/dev/null || true)
+  GOYARN_RUN_DIR=${GOYARN_RUN_DIR:-/tmp/goyarn/run}
+fi
+
+# is_local HOST — HOST is this machine: a loopback name or address, its
+# name, or one of its addresses.
+is_local() {
+  case "$1" in localhost | 127.* | ::1 | "$(hostname)" | "$(hostname -f 2>/dev/null)") return 0 ;; esac
+  local a
+  for a in $(hostname -I 2>/dev/null); do [ "$a" = "$1" ] && return 0; done
+  return 1
+}
+
+# on_host HOST COMMAND — run a command line of this checkout's on HOST: here
+# when it is local, else over $GOYARN_SSH (ssh) in the same directory there.
+on_host() {
+  local host=$1; shift
+  if is_local "$host"; then
+    (cd "$GOYARN_HOME" && bash -c "$*")
+  else
+    $GOYARN_SSH "$host" "cd '$GOYARN_HOME' && GOYARN_RUN_DIR='$GOYARN_RUN_DIR' $*"
+  fi
+}
+
+# host_of HOST:PORT — the host part.
+host_of() { echo "${1%:*}"; }
 
 # start_daemon NAME BINARY ARGS... — start in the background, wait for its
 # ready file (30 s), print where it listens.

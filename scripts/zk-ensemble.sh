@@ -1,31 +1,43 @@
 #!/usr/bin/env bash
-# A local ZooKeeper ensemble for goyarn's HA, no systemd:
-#   zk-ensemble.sh start|stop|status
-# Three servers on loopback by default (client ports 2181-2183, peer ports
-# 2888-2890, election ports 3888-3890); ZK_SERVERS=1 runs one standalone
-# server. Data, config, logs and pid files live under
-# ${GOYARN_RUN_DIR:-/tmp/goyarn/run}/zk. Debian's zookeeper package is
-# installed when its jar is missing. start is idempotent; stop kills by pid.
+# The ZooKeeper ensemble of goyarn's HA, no systemd:
+#   zk-ensemble.sh start [N] | stop | status
+# The servers are the layout's (conf/goyarn.yaml 'zookeeper', through
+# bin/goyarn getconf), else $ZK_HOSTS (comma-separated host:port), else
+# three on loopback (client ports 2181-2183). Server N's peer and election
+# ports are its client port + 707 and + 1707 (2181 -> 2888, 3888). start
+# starts every server whose host is this machine, or only server N;
+# start-all.sh runs `start N` over ssh on the other hosts. Data, config,
+# logs and pid files live under ${GOYARN_RUN_DIR:-/tmp/goyarn/run}/zk.
+# Debian's zookeeper package is installed when its jar is missing. start
+# is idempotent; stop kills by pid.
 #
-# Environment: ZK_SERVERS (3), ZK_CLIENT_PORT (2181), ZK_PEER_PORT (2888),
-# ZK_ELECTION_PORT (3888) — first ports, one more per server — ZK_TICK_MS
-# (500: sessions of 1-60 s allowed), ZK_JAR (/usr/share/java/zookeeper.jar),
-# ZK_WAIT_S (60: how long start waits for a quorum).
+# Environment: ZK_HOSTS, ZK_SERVERS=1 (one standalone loopback server when
+# nothing else names the servers), ZK_TICK_MS (500: sessions of 1-60 s
+# allowed), ZK_JAR (/usr/share/java/zookeeper.jar), ZK_WAIT_S (60: how long
+# start waits for a quorum).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-ZK_SERVERS=${ZK_SERVERS:-3}
-ZK_CLIENT_PORT=${ZK_CLIENT_PORT:-2181}
-ZK_PEER_PORT=${ZK_PEER_PORT:-2888}
-ZK_ELECTION_PORT=${ZK_ELECTION_PORT:-3888}
 ZK_TICK_MS=${ZK_TICK_MS:-500}
 ZK_JAR=${ZK_JAR:-/usr/share/java/zookeeper.jar}
 ZK_WAIT_S=${ZK_WAIT_S:-60}
 ZK_DIR="$GOYARN_RUN_DIR/zk"
 
-[[ $ZK_SERVERS =~ ^[1-9]$ ]] || die "ZK_SERVERS must be 1-9, not '$ZK_SERVERS'"
+if [ -z "${ZK_HOSTS:-}" ]; then
+  ZK_HOSTS=$(layout_get -zookeeper | paste -sd, -)
+fi
+if [ -z "$ZK_HOSTS" ]; then
+  case "${ZK_SERVERS:-3}" in
+    1) ZK_HOSTS=127.0.0.1:2181 ;;
+    3) ZK_HOSTS=127.0.0.1:2181,127.0.0.1:2182,127.0.0.1:2183 ;;
+    *) die "ZK_SERVERS must be 1 or 3 (or list ZK_HOSTS)" ;;
+  esac
+fi
+IFS=, read -r -a ZK_LIST <<<"$ZK_HOSTS"
+ZK_SERVERS=${#ZK_LIST[@]}
 
-client_port() { echo $((ZK_CLIENT_PORT + $1 - 1)); }
+zk_host() { local hp=${ZK_LIST[$(($1 - 1))]}; echo "${hp%:*}"; }
+client_port() { local hp=${ZK_LIST[$(($1 - 1))]}; echo "${hp##*:}"; }
 pidfile() { echo "$ZK_DIR/zk$1.pid"; }
 # running N — zkN's pid file names a live (not zombie) server of this config.
 running() {
@@ -38,13 +50,13 @@ running() {
   tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF "$ZK_DIR/zk$1/zoo.cfg"
 }
 
-# flw PORT WORD — a four-letter word over bash's /dev/tcp (no nc needed).
+# flw HOST PORT WORD — a four-letter word over bash's /dev/tcp (no nc needed).
 flw() {
-  timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" && printf %s "$2" >&3 && cat <&3' _ "$1" "$2" 2>/dev/null || true
+  timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2" && printf %s "$3" >&3 && cat <&3' _ "$1" "$2" "$3" 2>/dev/null || true
 }
 
 # mode N — leader, follower, standalone, or nothing when not serving.
-mode() { flw "$(client_port "$1")" srvr | sed -n 's/^Mode: //p'; }
+mode() { flw "$(zk_host "$1")" "$(client_port "$1")" srvr | sed -n 's/^Mode: //p'; }
 
 install_zookeeper() {
   [ -f "$ZK_JAR" ] && command -v java >/dev/null 2>&1 && return 0
@@ -63,7 +75,7 @@ write_config() {
     echo "tickTime=$ZK_TICK_MS"
     echo "dataDir=$dir/data"
     echo "clientPort=$(client_port "$n")"
-    echo "clientPortAddress=127.0.0.1"
+    echo "clientPortAddress=$(zk_host "$n")"
     echo "maxSessionTimeout=60000"
     echo "admin.enableServer=false"
     echo "4lw.commands.whitelist=*"
@@ -74,7 +86,8 @@ write_config() {
       echo "initLimit=20"
       echo "syncLimit=5"
       for i in $(seq "$ZK_SERVERS"); do
-        echo "server.$i=127.0.0.1:$((ZK_PEER_PORT + i - 1)):$((ZK_ELECTION_PORT + i - 1))"
+        local p; p=$(client_port "$i")
+        echo "server.$i=$(zk_host "$i"):$((p + 707)):$((p + 1707))"
       done
     fi
   } >"$dir/zoo.cfg"
@@ -93,24 +106,35 @@ start_server() {
     -cp "$cp" org.apache.zookeeper.server.quorum.QuorumPeerMain "$dir/zoo.cfg" \
     >>"$dir/zookeeper.log" 2>&1 </dev/null &
   echo $! >"$(pidfile "$n")"
-  say "started zk$n on 127.0.0.1:$(client_port "$n") (pid $!, log $dir/zookeeper.log)"
+  say "started zk$n on $(zk_host "$n"):$(client_port "$n") (pid $!, log $dir/zookeeper.log)"
 }
 
-connect_string() {
-  local i out=()
-  for i in $(seq "$ZK_SERVERS"); do out+=("127.0.0.1:$(client_port "$i")"); done
-  (IFS=,; echo "${out[*]}")
+connect_string() { echo "$ZK_HOSTS"; }
+
+# local_servers — the numbers of the servers on this machine.
+local_servers() {
+  local i
+  for i in $(seq "$ZK_SERVERS"); do is_local "$(zk_host "$i")" && echo "$i"; done
+  return 0
 }
 
+# cmd_start [N] — start server N, or every local one; wait until every
+# server of the ensemble serves (remote ones may be started meanwhile).
 cmd_start() {
   install_zookeeper
   mkdir -p "$ZK_DIR"
-  local i waited=0
-  for i in $(seq "$ZK_SERVERS"); do start_server "$i"; done
+  local i waited=0 mine
+  mine=${1:-$(local_servers)}
+  [[ -n $mine ]] || { say "no ZooKeeper server of $ZK_HOSTS is on this host"; return 0; }
+  for i in $mine; do start_server "$i"; done
+  [ -n "${ZK_NO_WAIT:-}" ] && return 0
   while :; do
     local serving=0
     for i in $(seq "$ZK_SERVERS"); do
-      running "$i" || { tail -20 "$ZK_DIR/zk$i/zookeeper.log" >&2; die "zk$i exited during start-up"; }
+      if [[ " $mine " == *" $i "* ]] && ! running "$i"; then
+        tail -20 "$ZK_DIR/zk$i/zookeeper.log" >&2
+        die "zk$i exited during start-up"
+      fi
       case "$(mode "$i")" in leader | follower | standalone) serving=$((serving + 1)) ;; esac
     done
     [ "$serving" -eq "$ZK_SERVERS" ] && break
@@ -142,11 +166,13 @@ cmd_status() {
   for i in $(seq "$ZK_SERVERS"); do
     if running "$i"; then
       m=$(mode "$i")
-      say "zk$i 127.0.0.1:$(client_port "$i") pid $(cat "$(pidfile "$i")") ${m:-not serving}"
+      say "zk$i $(zk_host "$i"):$(client_port "$i") pid $(cat "$(pidfile "$i")") ${m:-not serving}"
       [ -n "$m" ] || all=1
     else
-      say "zk$i 127.0.0.1:$(client_port "$i") not running"
-      all=1
+      m=$(mode "$i")
+      say "zk$i $(zk_host "$i"):$(client_port "$i") ${m:+$m (}not running here${m:+)}"
+      [ -n "$m" ] || all=1
+      continue
     fi
   done
   say "connect string: $(connect_string)"
@@ -154,8 +180,8 @@ cmd_status() {
 }
 
 case "${1:-}" in
-  start) cmd_start ;;
+  start) cmd_start "${2:-}" ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
-  *) die "usage: $0 start|stop|status" ;;
+  *) die "usage: $0 start [N]|stop|status" ;;
 esac

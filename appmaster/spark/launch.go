@@ -37,7 +37,9 @@ func (o Options) ExecutorLaunch(app api.ApplicationID, driverURL, executorID str
 	}
 	res := make(map[string]api.LocalResource, len(o.ExecutorResources))
 	for name, u := range o.ExecutorResources {
-		res[name] = api.LocalResource{URL: u, Type: api.ResourceFile, Visibility: "APPLICATION"}
+		r := api.LocalResource{URL: u, Type: api.ResourceFile, Visibility: "APPLICATION"}
+		r.Size, r.Timestamp, _ = ParseStat(o.ExecutorResourceStats[name]) // validated; none: 0, 0
+		res[name] = r
 	}
 	return api.LaunchContext{
 		LocalResources: res,

@@ -53,12 +53,17 @@ type Options struct {
 	ExecutorMemoryMB int64 // --executor-memory (MB)
 	ExecutorCores    int64 // --executor-cores (vcores)
 	// ExecutorResources are the files every executor localizes, name → URL
-	// (file:///… or an absolute path), as FILE resources
-	// (--executor-resource name=URL).
+	// (file:///…, an absolute path, s3://… or http(s)://…), as FILE
+	// resources (--executor-resource name=URL).
 	ExecutorResources map[string]string
-	ExecutorEnv       map[string]string // --executor-env K=V
-	DriverEnv         map[string]string // --driver-env K=V (cluster mode)
-	Conf              map[string]string // --conf k=v, to the driver and executors
+	// ExecutorResourceStats are their size and modification time as staged,
+	// name → "size:timestamp-ms" (--executor-resource-stat), which the
+	// NodeManagers check as YARN does (Spark's spark.yarn.cache.sizes and
+	// .timestamps). A resource without one is not checked.
+	ExecutorResourceStats map[string]string
+	ExecutorEnv           map[string]string // --executor-env K=V
+	DriverEnv             map[string]string // --driver-env K=V (cluster mode)
+	Conf                  map[string]string // --conf k=v, to the driver and executors
 	// MaxExecutorFailures (--max-executor-failures); 0: the conf's
 	// spark.yarn.max.executor.failures, else max(2×N, 3).
 	MaxExecutorFailures int
@@ -118,6 +123,14 @@ func (o Options) Validate() error {
 	}
 	if o.ExecutorCores <= 0 {
 		bad("--executor-cores %d must be positive", o.ExecutorCores)
+	}
+	for name, v := range o.ExecutorResourceStats {
+		if _, ok := o.ExecutorResources[name]; !ok {
+			bad("--executor-resource-stat %q names no --executor-resource", name)
+		}
+		if _, _, err := ParseStat(v); err != nil {
+			bad("--executor-resource-stat %s: %v", name, err)
+		}
 	}
 	for name, u := range o.ExecutorResources {
 		if err := checkName(name); err != nil {
@@ -233,10 +246,34 @@ func checkResourceURL(raw string) error {
 		return nil
 	}
 	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "file" || (u.Host != "" && u.Host != "localhost") || !strings.HasPrefix(u.Path, "/") {
-		return errors.New("want file:///absolute/path or /absolute/path")
+	if err == nil {
+		switch u.Scheme {
+		case "s3", "http", "https":
+			if u.Host != "" {
+				return nil
+			}
+		case "file":
+			if (u.Host == "" || u.Host == "localhost") && strings.HasPrefix(u.Path, "/") {
+				return nil
+			}
+		}
 	}
-	return nil
+	return errors.New("want file:///absolute/path, /absolute/path, s3://bucket/key or http(s)://host/path")
+}
+
+// ParseStat reads an --executor-resource-stat value "size:timestamp-ms".
+func ParseStat(v string) (size, timestamp int64, err error) {
+	a, b, ok := strings.Cut(v, ":")
+	if ok {
+		size, err = strconv.ParseInt(a, 10, 64)
+	}
+	if ok && err == nil {
+		timestamp, err = strconv.ParseInt(b, 10, 64)
+	}
+	if !ok || err != nil || size < 0 || timestamp < 0 {
+		return 0, 0, fmt.Errorf("%q is not size:timestamp-ms", v)
+	}
+	return size, timestamp, nil
 }
 
 func checkHostPort(s string) error {

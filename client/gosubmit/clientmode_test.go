@@ -129,6 +129,7 @@ func TestClientModeRunsTheDriverHere(t *testing.T) {
 	want := []string{"spark", "--deploy-mode", "client", "--binary", filepath.Base(bin), "--driver-url", url[1],
 		"--num-executors", "3", "--executor-memory", "2048", "--executor-cores", "2",
 		"--executor-resource", filepath.Base(bin) + "=" + staged(cr.f, filepath.Base(bin)),
+		"--executor-resource-stat", stat(t, s.AMContainerSpec, filepath.Base(bin)),
 		"--executor-env", "FOO=b a r"}
 	got := shellArgs(t, s.AMContainerSpec.Commands.Command[0])
 	if len(got) < len(want) || !reflect.DeepEqual(got[:len(want)], want) {

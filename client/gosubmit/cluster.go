@@ -16,7 +16,7 @@ func (r *runner) runCluster(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := r.stage(id)
+	res, err := r.stageFiles(ctx, id)
 	if err != nil {
 		return err
 	}

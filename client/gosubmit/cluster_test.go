@@ -2,6 +2,7 @@ package gosubmit_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/url"
 	"os"
@@ -21,6 +22,22 @@ var succeeded = []step{{state: api.AppAccepted}, {state: api.AppRunning}, {state
 
 func staged(f fixture, name string) string {
 	return (&url.URL{Scheme: "file", Path: filepath.Join(f.staging, appID.String(), name)}).String()
+}
+
+// stat is the --executor-resource-stat value of the AM's local resource
+// name: the staged size and time, as the submission recorded them.
+func stat(t *testing.T, spec *yarn.AMContainerSpec, name string) string {
+	t.Helper()
+	for _, e := range spec.LocalResources.Entry {
+		if e.Key == name {
+			if e.Value.Size <= 0 || e.Value.Timestamp <= 0 {
+				t.Errorf("local resource %s recorded no size or time: %+v", name, e.Value)
+			}
+			return fmt.Sprintf("%s=%d:%d", name, e.Value.Size, e.Value.Timestamp)
+		}
+	}
+	t.Fatalf("no local resource %s in %+v", name, spec.LocalResources.Entry)
+	return ""
 }
 
 // shellArgs runs an AM command line through /bin/sh with a fake appmaster
@@ -94,7 +111,8 @@ func TestClusterModeSubmission(t *testing.T) {
 	want := []string{"spark", "--deploy-mode", "cluster", "--binary", "pi",
 		"--arg", "100", "--arg", `it's "quoted" $HOME ` + "`date`", "--arg", "multi\nline", "--arg", "",
 		"--num-executors", "3", "--executor-memory", "1536", "--executor-cores", "2",
-		"--executor-resource", "pi=" + staged(f, "pi"), "--executor-resource", "in put.txt=" + staged(f, "in put.txt"),
+		"--executor-resource", "pi=" + staged(f, "pi"), "--executor-resource-stat", stat(t, spec, "pi"),
+		"--executor-resource", "in put.txt=" + staged(f, "in put.txt"), "--executor-resource-stat", stat(t, spec, "in put.txt"),
 		"--executor-env", "GREETING=hello 'world'",
 		"--driver-env", "MODE=$HOME",
 		"--conf", "custom.key=a;b|c",
@@ -150,7 +168,7 @@ func TestClusterModeOutput(t *testing.T) {
 		"24/05/06 07:08:09 INFO Client: Driver Logs (stdout): http://nm1:8042/node/containerlogs/container_1700000000000_0001_01_000001/alice/stdout\n" +
 		"24/05/06 07:08:09 INFO Client: Application report for " + id + " (state: FINISHED)\n" +
 		details("nm1", "45454", "SUCCEEDED") +
-		"24/05/06 07:08:09 INFO Client: Deleted staging directory " + filepath.Join(f.staging, id) + "\n"
+		"24/05/06 07:08:09 INFO Client: Deleted staging directory file://" + filepath.Join(f.staging, id) + "\n"
 	if res.code != 0 || res.out != "" || res.err != want {
 		t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant:\n%s", res.code, res.out, res.err, want)
 	}

@@ -2,6 +2,7 @@ package gosubmit
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -21,7 +22,8 @@ const appType = "SPARK"
 //	  [--arg <a>]…                      (cluster mode: the application's arguments)
 //	  [--driver-url <host:port>]        (client mode: the driver running in gosubmit)
 //	  --num-executors N --executor-memory MB --executor-cores C
-//	  --executor-resource <name>=<file URL>…   (the binary, then each --files)
+//	  --executor-resource <name>=<URL>…   (the binary, then each --files)
+//	  --executor-resource-stat <name>=<size>:<timestamp>… (as staged)
 //	  [--executor-env K=V]… [--driver-env K=V]… (cluster mode) [--conf k=v]…
 //	  [--executor-image <image>]
 //	  1><LOG_DIR>/stdout 2><LOG_DIR>/stderr
@@ -43,7 +45,11 @@ func (sp *spec) amCommand(resources map[string]api.LocalResource, driverURL stri
 		"--executor-memory", strconv.FormatInt(sp.executorMB, 10),
 		"--executor-cores", strconv.FormatInt(sp.executorCores, 10))
 	for _, f := range append([]stagedFile{sp.binary}, sp.files...) {
-		w = append(w, "--executor-resource", f.key+"="+resources[f.key].URL)
+		r := resources[f.key]
+		w = append(w, "--executor-resource", f.key+"="+r.URL)
+		if r.Size > 0 || r.Timestamp > 0 {
+			w = append(w, "--executor-resource-stat", fmt.Sprintf("%s=%d:%d", f.key, r.Size, r.Timestamp))
+		}
 	}
 	for _, k := range sortedKeys(sp.executorEnv) {
 		w = append(w, "--executor-env", k+"="+sp.executorEnv[k])

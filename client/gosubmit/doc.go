@@ -52,8 +52,9 @@
 // total / executor-cores when --num-executors is absent; --no-wait and
 // --follow are errors in client mode; the staging directory is deleted once
 // gosubmit has seen the application end (spark.yarn.preserve.staging.files
-// keeps it); the client-mode driver binds spark.driver.host (default
-// 127.0.0.1 — set it when executors run on other hosts).
+// keeps it); the client-mode driver binds spark.driver.host (default: the
+// address of this machine that routes to the first ResourceManager, so
+// executors on other hosts reach it; 127.0.0.1 for a loopback RM).
 //
 // The package reads flags and their environment variables (GOYARN_*) as the
 // command's entry point; it must not import resourcemanager/, nodemanager/

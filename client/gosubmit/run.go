@@ -3,9 +3,8 @@ package gosubmit
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -16,10 +15,11 @@ import (
 
 // runner is one gosubmit invocation after its input was validated.
 type runner struct {
-	sp  *spec
-	o   *Options
-	con *console
-	rm  *client.Client
+	sp    *spec
+	o     *Options
+	con   *console
+	rm    *client.Client
+	stage *client.Stager
 }
 
 func run(c *cli.Context, o *Options) error {
@@ -34,12 +34,16 @@ func run(c *cli.Context, o *Options) error {
 	if sp.verbose {
 		printVerbose(con, sp)
 	}
+	stager, err := client.NewLayoutStager(sp.stagingDir, o.Getenv)
+	if err != nil {
+		return usage("%v", err)
+	}
 	rm, err := newClient(sp, o, con)
 	if err != nil {
 		return usage("%v", err)
 	}
 	defer rm.Close()
-	r := &runner{sp: sp, o: o, con: con, rm: rm}
+	r := &runner{sp: sp, o: o, con: con, rm: rm, stage: stager}
 	if sp.mode == modeCluster {
 		return r.runCluster(c.Context)
 	}
@@ -166,11 +170,11 @@ func checkQueue(info yarn.CapacitySchedulerInfo, queue string) error {
 
 // stage copies the appmaster, the binary and the --files to
 // <staging>/<app>/ and returns them as local resources by name.
-func (r *runner) stage(id api.ApplicationID) (map[string]api.LocalResource, error) {
+func (r *runner) stageFiles(ctx context.Context, id api.ApplicationID) (map[string]api.LocalResource, error) {
 	files := append([]stagedFile{{key: appmasterName, path: r.sp.appmaster}, r.sp.binary}, r.sp.files...)
 	out := make(map[string]api.LocalResource, len(files))
 	for _, f := range files {
-		lr, err := client.Stage(r.sp.stagingDir, id, f.key, f.path)
+		lr, err := r.stage.Stage(ctx, id, f.key, f.path)
 		if err != nil {
 			r.con.errorf("%v", err)
 			r.cleanup(id)
@@ -202,11 +206,10 @@ func (r *runner) cleanup(id api.ApplicationID) {
 	if r.sp.preserveStaging {
 		return
 	}
-	dir := filepath.Join(r.sp.stagingDir, id.String())
-	if _, err := os.Stat(dir); err != nil {
-		return
-	}
-	if err := os.RemoveAll(dir); err != nil {
+	dir := r.stage.Dir(id)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := r.stage.Delete(ctx, id); err != nil {
 		r.con.warnf("Failed to delete staging directory %s: %v", dir, err)
 		return
 	}

@@ -108,7 +108,7 @@ func parseSpec(c *cli.Context, o *Options) (*spec, error) {
 		bad.add("%v", err)
 	}
 	sp := &spec{args: args[1:], conf: conf, verbose: c.Bool("verbose"), follow: c.Bool("follow"),
-		image: c.String("image"), stagingDir: c.String("staging-dir"), user: c.String("user"),
+		image: c.String("image"), stagingDir: client.Staging(c.String("staging-dir"), os.Getenv), user: c.String("user"),
 		failoverWait: c.Duration("failover-wait"), failoverWaitSet: c.IsSet("failover-wait"), secret: o.NewSecret()}
 	validateConf(conf, &bad)
 
@@ -141,7 +141,11 @@ func parseSpec(c *cli.Context, o *Options) (*spec, error) {
 	sp.preserveStaging = confBool(conf, confPreserveStaging, false)
 	sp.reportInterval = confTime(conf, confReportInterval, time.Millisecond, time.Second)
 	sp.logEvery = confInt(conf, confLoggingFrequency, 30)
-	sp.driverHost = confString(conf, protocol.ConfDriverHost, defaultHost)
+	host := defaultHost
+	if len(sp.rms) > 0 {
+		host = client.OutboundHost(sp.rms[0].Addr, defaultHost)
+	}
+	sp.driverHost = confString(conf, protocol.ConfDriverHost, host)
 	sp.executorEnv = prefixed(conf, protocol.ConfExecutorEnvPrefix)
 	sp.amEnv = prefixed(conf, protocol.ConfAMEnvPrefix)
 	if sp.mode == modeClient {
@@ -386,7 +390,10 @@ func authToken(c *cli.Context) (string, error) {
 	if path := c.String("auth-token-file"); path != "" {
 		return client.ReadAuthToken(path)
 	}
-	return strings.TrimSpace(c.String("auth-token")), nil
+	if t := strings.TrimSpace(c.String("auth-token")); t != "" {
+		return t, nil
+	}
+	return client.LayoutAuthToken(os.Getenv), nil
 }
 
 func capitalize(s string) string {

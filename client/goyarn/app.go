@@ -96,7 +96,7 @@ func New(o Options) *cli.App {
 	}
 	app.Commands = []*cli.Command{
 		applicationCommand(&o), attemptCommand(&o), containerCommand(&o),
-		nodeCommand(&o), logsCommand(&o), rmadminCommand(&o), shellCommand(&o),
+		nodeCommand(&o), logsCommand(&o), rmadminCommand(&o), shellCommand(&o), getconfCommand(&o),
 	}
 	for _, c := range app.Commands {
 		name := c.Name
@@ -217,22 +217,16 @@ func rmList(rms []client.RM) string {
 }
 
 // authToken reads --auth-token-file (its first word; '#' lines are
-// comments), else $GOYARN_AUTH_TOKEN.
+// comments), else $GOYARN_AUTH_TOKEN, else the layout's auth-token-file
+// when it is readable (reads need no token).
 func authToken(c *cli.Context) (string, error) {
-	path := c.String("auth-token-file")
-	if path == "" {
-		return strings.TrimSpace(c.String("auth-token")), nil
+	if path := c.String("auth-token-file"); path != "" {
+		return client.ReadAuthToken(path)
 	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return "", fmt.Errorf("auth token file: %w", err)
+	if t := strings.TrimSpace(c.String("auth-token")); t != "" {
+		return t, nil
 	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if f := strings.Fields(line); len(f) > 0 && !strings.HasPrefix(f[0], "#") {
-			return f[0], nil
-		}
-	}
-	return "", fmt.Errorf("auth token file %s holds no token", path)
+	return client.LayoutAuthToken(os.Getenv), nil
 }
 
 // remoteFailure turns a client error into a one-line failure.

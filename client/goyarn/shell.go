@@ -19,9 +19,8 @@ import (
 
 // Defaults of `goyarn shell`, as YARN's DistributedShell client has them.
 const (
-	DefaultStagingDir = "/tmp/goyarn/staging"
-	appmasterName     = "appmaster"
-	shellAppType      = "YARN"
+	appmasterName = "appmaster"
+	shellAppType  = "YARN"
 )
 
 // Exit statuses of `goyarn shell`, as DistributedShell's client uses them.
@@ -48,8 +47,8 @@ func shellCommand(o *Options) *cli.Command {
 			&cli.StringFlag{Name: "name", Value: "DistributedShell", Usage: "application name"},
 			&cli.IntFlag{Name: "priority", Usage: "application priority"},
 			&cli.StringFlag{Name: "appmaster-binary", Usage: "the appmaster to stage (default: next to goyarn, else on PATH)"},
-			&cli.StringFlag{Name: "staging-dir", Value: DefaultStagingDir, EnvVars: []string{EnvStagingDir},
-				Usage: "directory the NodeManagers localize from"},
+			&cli.StringFlag{Name: "staging-dir", EnvVars: []string{EnvStagingDir},
+				Usage: "where files are staged for the NodeManagers: file:///dir, s3://bucket/prefix or a directory", DefaultText: "the cluster layout's staging"},
 			&cli.BoolFlag{Name: "no-wait", Usage: "exit once the application is submitted"},
 		},
 		Action: func(c *cli.Context) error { return runShell(c, o) },
@@ -162,13 +161,17 @@ func runShell(c *cli.Context, o *Options) error {
 	}
 	defer s.close()
 	shellFail := func(err error) error { return fail(exitShellError, "goyarn shell: %s", client.Message(err)) }
+	stager, err := client.NewLayoutStager(c.String("staging-dir"), os.Getenv)
+	if err != nil {
+		return shellFail(err)
+	}
 
 	na, err := s.client.NewApplication(s.ctx)
 	if err != nil {
 		return shellFail(err)
 	}
 	id := na.ApplicationID
-	lr, err := client.Stage(c.String("staging-dir"), id, appmasterName, sp.appmaster)
+	lr, err := stager.Stage(s.ctx, id, appmasterName, sp.appmaster)
 	if err != nil {
 		return shellFail(err)
 	}

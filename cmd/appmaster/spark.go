@@ -27,7 +27,8 @@ func sparkCommand(e env) *cli.Command {
 			&cli.IntFlag{Name: "num-executors", Value: def.NumExecutors, Usage: "number of executors"},
 			&cli.Int64Flag{Name: "executor-memory", Value: def.ExecutorMemoryMB, Usage: "memory per executor container (MB)"},
 			&cli.Int64Flag{Name: "executor-cores", Value: def.ExecutorCores, Usage: "vcores per executor container"},
-			&cli.StringSliceFlag{Name: "executor-resource", Usage: "a file every executor localizes, name=file:///path (repeatable)"},
+			&cli.StringSliceFlag{Name: "executor-resource", Usage: "a file every executor localizes, name=URL (file://, s3://, http(s)://; repeatable)"},
+			&cli.StringSliceFlag{Name: "executor-resource-stat", Usage: "its size and modification time as staged, name=size:timestamp-ms (repeatable); checked at localization"},
 			&cli.StringSliceFlag{Name: "executor-env", Usage: "executor environment, K=V (repeatable)"},
 			&cli.StringSliceFlag{Name: "driver-env", Usage: "cluster-mode driver environment, K=V (repeatable)"},
 			&cli.StringSliceFlag{Name: "conf", Usage: "configuration for the driver and executors, key=value (repeatable)"},
@@ -59,7 +60,8 @@ func sparkOptions(c *cli.Context) (spark.Options, error) {
 		flag string
 		dst  *map[string]string
 	}{
-		{"executor-resource", &o.ExecutorResources}, {"executor-env", &o.ExecutorEnv},
+		{"executor-resource", &o.ExecutorResources}, {"executor-resource-stat", &o.ExecutorResourceStats},
+		{"executor-env", &o.ExecutorEnv},
 		{"driver-env", &o.DriverEnv}, {"conf", &o.Conf},
 	} {
 		m, err := spark.ParsePairs("--"+p.flag, c.StringSlice(p.flag))

@@ -134,8 +134,9 @@ func TestSparkOptionsFromFlags(t *testing.T) {
 	want := spark.Options{
 		DeployMode: spark.Cluster, Binary: "wc", Args: []string{"/data/*.txt", "-n", "--out=x,y", ""},
 		NumExecutors: 3, ExecutorMemoryMB: 2048, ExecutorCores: 2,
-		ExecutorResources: map[string]string{"wc": "file:///staging/app/wc", "words": "/staging/app/words"},
-		ExecutorEnv:       map[string]string{"A": "1,2"}, DriverEnv: map[string]string{"B": "x=y"},
+		ExecutorResources:     map[string]string{"wc": "file:///staging/app/wc", "words": "/staging/app/words"},
+		ExecutorResourceStats: map[string]string{},
+		ExecutorEnv:           map[string]string{"A": "1,2"}, DriverEnv: map[string]string{"B": "x=y"},
 		Conf:                map[string]string{"spark.app.name": "word count", "k": "a,b"},
 		MaxExecutorFailures: 9, ExecutorImage: "goyarn/exec:1", DriverTimeout: 45 * time.Second,
 	}

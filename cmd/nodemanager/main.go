@@ -23,7 +23,7 @@ const envPrefix = "GOYARN_NM"
 
 func main() {
 	daemon.Main(daemon.App("nodemanager", "run a goyarn NodeManager", nodemanager.Version,
-		nodemanager.DefaultConfig, envPrefix, run))
+		nodemanager.DefaultConfig, envPrefix, layout, run))
 }
 
 func run(cfg nodemanager.Config) error {

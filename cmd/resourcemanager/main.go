@@ -16,7 +16,7 @@ const envPrefix = "GOYARN_RM"
 
 func main() {
 	daemon.Main(daemon.App("resourcemanager", "run a goyarn ResourceManager", resourcemanager.Version,
-		resourcemanager.DefaultConfig, envPrefix, run))
+		resourcemanager.DefaultConfig, envPrefix, layout, run))
 }
 
 func run(cfg resourcemanager.Config) error {

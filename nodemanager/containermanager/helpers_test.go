@@ -79,7 +79,7 @@ func newEnv(t *testing.T, cfg fake.Config) *env {
 
 func (e *env) newManager(rt *fake.Runtime) *Manager {
 	e.t.Helper()
-	loc, err := localizer.New([]string{e.staging})
+	loc, err := localizer.New([]string{e.staging}, nil)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -95,7 +95,7 @@ func (m *Manager) startOne(r rpc.StartContainerRequest) error {
 		return m.fail(c, api.NMContainerExitedFailure, fmt.Sprintf("creating the container's directories: %v", err))
 	}
 	m.setState(c, api.NMContainerLocalizing)
-	if err := m.loc.Localize(work, r.Launch.LocalResources); err != nil {
+	if err := m.loc.Localize(m.ctx, work, r.Launch.LocalResources); err != nil {
 		return m.fail(c, api.NMContainerLocalizationFailed, fmt.Sprintf("localization failed: %v", err))
 	}
 	m.setState(c, api.NMContainerLocalized)

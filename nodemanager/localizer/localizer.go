@@ -1,17 +1,21 @@
 package localizer
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/goyarn/goyarn/api"
+	"github.com/goyarn/goyarn/api/objstore"
 )
 
 // Errors a Localize failure wraps.
@@ -26,22 +30,39 @@ var (
 	ErrUnsupported = errors.New("unsupported local resource")
 	// ErrBadArchive: an archive that cannot be unpacked safely.
 	ErrBadArchive = errors.New("unusable archive")
+	// ErrChanged: a resource whose size or modification time is not what
+	// the submission recorded (it changed after submission).
+	ErrChanged = errors.New("resource changed on the source file system")
 )
 
-// Localizer lays out local resources taken from under its roots.
+// Localizer lays out local resources taken from under its roots (file://)
+// or from the object store (s3://, http(s)://).
 type Localizer struct {
-	roots []string // absolute, symlinks resolved
+	roots  []string // absolute, symlinks resolved
+	remote []string // s3:// prefixes, each ending in "/"
+	store  *objstore.Client
 }
 
-// New returns a localizer that accepts sources under roots. Roots that do
-// not exist yet are kept as given (cleaned), so a staging dir created later
-// still works; each is resolved again at use.
-func New(roots []string) (*Localizer, error) {
-	if len(roots) == 0 {
-		return nil, fmt.Errorf("localizer: no localize roots")
+// New returns a localizer that accepts file:// sources under roots and
+// remote sources through store (nil: file:// only): s3:// sources under the
+// roots that are s3:// URLs (the staging URL: an application cannot have the
+// NodeManager read what the cluster's keys reach elsewhere), http(s)://
+// sources anywhere (public, read-only). Directory roots that do not exist
+// yet are kept as given (cleaned), so a staging dir created later still
+// works; each is resolved again at use.
+func New(roots []string, store *objstore.Client) (*Localizer, error) {
+	if len(roots) == 0 && store == nil {
+		return nil, fmt.Errorf("localizer: no localize roots and no object store")
 	}
-	l := &Localizer{}
+	l := &Localizer{store: store}
 	for _, r := range roots {
+		if strings.HasPrefix(r, "s3://") {
+			l.remote = append(l.remote, strings.TrimSuffix(r, "/")+"/")
+			continue
+		}
+		if p, ok := strings.CutPrefix(r, "file://"); ok {
+			r = p
+		}
 		if !filepath.IsAbs(r) {
 			return nil, fmt.Errorf("localizer: root %q is not an absolute path", r)
 		}
@@ -53,37 +74,143 @@ func New(roots []string) (*Localizer, error) {
 // Localize lays out every resource in dir (the container's work dir, which
 // exists). It stops at the first failure; the error names the resource.
 // Resources are handled in key order, so failures are deterministic.
-func (l *Localizer) Localize(dir string, resources map[string]api.LocalResource) error {
+func (l *Localizer) Localize(ctx context.Context, dir string, resources map[string]api.LocalResource) error {
 	keys := make([]string, 0, len(resources))
 	for k := range resources {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		if err := l.localizeOne(dir, k, resources[k]); err != nil {
+		if err := l.localizeOne(ctx, dir, k, resources[k]); err != nil {
 			return fmt.Errorf("localizing %q: %w", k, err)
 		}
 	}
 	return nil
 }
 
-func (l *Localizer) localizeOne(dir, name string, r api.LocalResource) error {
+func (l *Localizer) localizeOne(ctx context.Context, dir, name string, r api.LocalResource) error {
 	if err := CheckName(name); err != nil {
 		return err
+	}
+	if r.Type != api.ResourceFile && r.Type != "" && r.Type != api.ResourceArchive {
+		return fmt.Errorf("%w: type %q (FILE or ARCHIVE)", ErrUnsupported, r.Type)
+	}
+	if isRemote(r.URL) {
+		return l.fetch(ctx, dir, name, r)
 	}
 	src, err := l.Resolve(r.URL)
 	if err != nil {
 		return err
 	}
-	dst := filepath.Join(dir, name)
-	switch r.Type {
-	case api.ResourceFile, "":
-		return l.copyTree(src, dst)
-	case api.ResourceArchive:
-		return unpack(src, dst)
-	default:
-		return fmt.Errorf("%w: type %q (FILE or ARCHIVE)", ErrUnsupported, r.Type)
+	if fi, err := os.Stat(src); err == nil && fi.Mode().IsRegular() {
+		if err := checkUnchanged(r, fi.Size(), fi.ModTime()); err != nil {
+			return err
+		}
 	}
+	dst := filepath.Join(dir, name)
+	if r.Type == api.ResourceArchive {
+		return unpack(src, dst)
+	}
+	return l.copyTree(src, dst)
+}
+
+// isRemote reports whether raw names an object store or web resource.
+func isRemote(raw string) bool {
+	scheme, _, ok := strings.Cut(raw, "://")
+	return ok && scheme != "file"
+}
+
+// checkUnchanged compares what the submission recorded (zero: not
+// recorded) with the source's size and modification time, as YARN's
+// FSDownload does. Times compare at the precision the source keeps (S3
+// keeps seconds).
+func checkUnchanged(r api.LocalResource, size int64, mod time.Time) error {
+	if r.Size > 0 && size >= 0 && size != r.Size {
+		return fmt.Errorf("%w: %s has %d bytes, %d when submitted", ErrChanged, r.URL, size, r.Size)
+	}
+	if r.Timestamp > 0 && !mod.IsZero() && mod.UnixMilli() != r.Timestamp {
+		return fmt.Errorf("%w: %s was modified at %s, %s when submitted", ErrChanged, r.URL,
+			mod.UTC().Format(time.RFC3339Nano), time.UnixMilli(r.Timestamp).UTC().Format(time.RFC3339Nano))
+	}
+	return nil
+}
+
+// fetch downloads a remote resource: a FILE to <dir>/<name> (mode from the
+// store, else 0755), an ARCHIVE to a temporary file that is unpacked into
+// <dir>/<name> and removed. The size and time are checked before and the
+// byte count after the transfer, so a resource that changed is never used.
+func (l *Localizer) fetch(ctx context.Context, dir, name string, r api.LocalResource) error {
+	if l.store == nil {
+		return fmt.Errorf("%w: %s: this NodeManager has no object store configured", ErrBadSource, r.URL)
+	}
+	if strings.HasPrefix(r.URL, "s3://") && !l.underRemote(r.URL) {
+		return fmt.Errorf("%w: %s is not under %s", ErrOutsideRoots, r.URL, strings.Join(l.remote, ", "))
+	}
+	body, info, err := l.store.Get(ctx, r.URL)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrBadSource, err)
+	}
+	defer body.Close()
+	if err := checkUnchanged(r, info.Size, info.ModTime); err != nil {
+		return err
+	}
+	mode := info.Mode.Perm()
+	if mode == 0 {
+		mode = 0o755
+	}
+	dst := filepath.Join(dir, name)
+	if r.Type == api.ResourceArchive {
+		// unpack knows the format by the name's suffix.
+		dst = filepath.Join(dir, ".download-"+name+"-"+path.Base(urlPath(r.URL)))
+		mode = 0o600
+	}
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
+	if err != nil {
+		return err
+	}
+	n, err := io.Copy(out, body)
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && info.Size >= 0 && n != info.Size {
+		err = fmt.Errorf("%w: %s: read %d of %d bytes", ErrChanged, r.URL, n, info.Size)
+	}
+	if err == nil {
+		err = os.Chmod(dst, mode) // the umask may have cut bits
+	}
+	if err != nil {
+		os.Remove(dst)
+		if errors.Is(err, ErrChanged) {
+			return err
+		}
+		return fmt.Errorf("%w: downloading %s: %v", ErrBadSource, r.URL, err)
+	}
+	if r.Type != api.ResourceArchive {
+		return nil
+	}
+	defer os.Remove(dst)
+	return unpack(dst, filepath.Join(dir, name))
+}
+
+func (l *Localizer) underRemote(raw string) bool {
+	if strings.Contains(raw, "/../") || strings.HasSuffix(raw, "/..") {
+		return false
+	}
+	for _, r := range l.remote {
+		if strings.HasPrefix(raw, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// urlPath is the path of a URL ("" when it has none).
+func urlPath(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Path
 }
 
 // CheckName reports whether name can be a resource key: one path element,
@@ -131,7 +258,7 @@ func sourcePath(raw string) (string, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme != "file" || (u.Host != "" && u.Host != "localhost") || !strings.HasPrefix(u.Path, "/") {
-		return "", fmt.Errorf("%w: %q is neither an absolute path nor a file:///absolute/path URL", ErrBadSource, raw)
+		return "", fmt.Errorf("%w: %q is neither an absolute path, a file:///absolute/path, s3:// nor http(s):// URL", ErrBadSource, raw)
 	}
 	return filepath.Clean(u.Path), nil
 }

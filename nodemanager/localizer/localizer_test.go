@@ -5,6 +5,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -130,7 +131,7 @@ func TestLocalize(t *testing.T) {
 	makeZip(t, filepath.Join(staging, "app", "zslip.zip"), map[string]string{"../up.txt": "x"})
 	write(t, filepath.Join(staging, "app", "x.rar"), "rar", 0o644)
 
-	l, err := New([]string{staging})
+	l, err := New([]string{staging}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +195,7 @@ func TestLocalize(t *testing.T) {
 			if err := os.Mkdir(work, 0o755); err != nil {
 				t.Fatal(err)
 			}
-			err := l.Localize(work, tc.res)
+			err := l.Localize(context.Background(), work, tc.res)
 			if tc.wantErr != nil {
 				if !errors.Is(err, tc.wantErr) {
 					t.Fatalf("err = %v, want %v", err, tc.wantErr)
@@ -211,7 +212,7 @@ func TestLocalize(t *testing.T) {
 	t.Run("link through a link stays inside", func(t *testing.T) {
 		work := filepath.Join(t.TempDir(), "work")
 		os.Mkdir(work, 0o755)
-		err := l.Localize(work, map[string]api.LocalResource{"t": archive(filepath.Join(app, "through.tar"))})
+		err := l.Localize(context.Background(), work, map[string]api.LocalResource{"t": archive(filepath.Join(app, "through.tar"))})
 		// "dot/dot/l" looks inside by its name but would sit at t/l and
 		// point out of t: entries are never written through a symlink.
 		if !errors.Is(err, ErrBadArchive) {
@@ -235,10 +236,10 @@ func wantContent(t *testing.T, path, want string) {
 }
 
 func TestNewRefusesRelativeRoots(t *testing.T) {
-	if _, err := New([]string{"rel"}); err == nil {
+	if _, err := New([]string{"rel"}, nil); err == nil {
 		t.Fatal("relative root accepted")
 	}
-	if _, err := New(nil); err == nil {
-		t.Fatal("no roots accepted")
+	if _, err := New(nil, nil); err == nil {
+		t.Fatal("no roots and no store accepted")
 	}
 }

@@ -160,7 +160,8 @@ func (c *Cluster) Web() string {
 
 // Env is the environment a client needs to reach this cluster: every RM.
 func (c *Cluster) Env() []string {
-	return []string{"GOYARN_RM_ADDRESSES=" + strings.Join(c.webs, ","), "GOYARN_STAGING_DIR=" + c.Staging}
+	return []string{"GOYARN_RM_ADDRESSES=" + strings.Join(c.webs, ","), "GOYARN_STAGING_DIR=" + c.Staging,
+		"GOYARN_CONF_DIR=" + filepath.Join(c.Dir, "conf")}
 }
 
 func (c *Cluster) cleanup() {

@@ -37,7 +37,9 @@ func startProcess(t testing.TB, dir, name, bin string, args []string, env []stri
 	}
 	p.cmd = exec.Command(bin, append(args, "--ready-file", ready)...)
 	p.cmd.Stdout, p.cmd.Stderr = logf, logf
-	p.cmd.Env = append(os.Environ(), env...)
+	// The cluster's own (empty) configuration directory: the checkout's
+	// conf/goyarn.yaml next to bin/ must not reach a test's daemons.
+	p.cmd.Env = append(append(os.Environ(), "GOYARN_CONF_DIR="+filepath.Join(dir, "conf")), env...)
 	p.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := p.cmd.Start(); err != nil {
 		t.Fatalf("starting %s: %v", name, err)

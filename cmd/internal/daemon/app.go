@@ -8,22 +8,58 @@ import (
 	"github.com/urfave/cli/v2"
 	"go.uber.org/zap"
 
+	"github.com/goyarn/goyarn/api/clusterconf"
 	"github.com/goyarn/goyarn/cmd/internal/cliconf"
 )
+
+// ConfDirFlag names the cluster configuration directory (see clusterconf).
+const ConfDirFlag = "conf-dir"
+
+// Layout applies the cluster's layout file to a daemon's config before its
+// own config file, environment and flags (which override it). peek returns
+// a flag's value as given on the command line or in its environment
+// variable ("" when neither), for the keys the layout depends on (ha-id).
+type Layout[C any] func(cfg *C, cl clusterconf.Cluster, peek func(key string) string) error
 
 // App is a daemon's command line. Every field of the config that defaults
 // returns is a flag, an environment variable <envPrefix>_<FLAG> and a key
 // of the YAML file named by --config (see cliconf); the action loads the
 // config (defaults < file < environment < flags) and calls run with it.
 // The config-reference subcommand prints them all as a Markdown table.
-func App[C any](name, usage, version string, defaults func() C, envPrefix string, run func(cfg C) error) *cli.App {
+//
+// With a layout, --conf-dir ($GOYARN_CONF_DIR) names the cluster's
+// configuration directory (default: see clusterconf.Find) and the order is
+// defaults < goyarn.yaml < file < environment < flags.
+func App[C any](name, usage, version string, defaults func() C, envPrefix string, layout Layout[C], run func(cfg C) error) *cli.App {
+	flags := cliconf.Flags(defaults(), envPrefix)
+	if layout != nil {
+		flags = append(flags, &cli.StringFlag{Name: ConfDirFlag, EnvVars: []string{clusterconf.EnvConfDir},
+			Usage: "the cluster's configuration directory, holding " + clusterconf.FileName + " (default: bin/../conf, else " + clusterconf.SystemDir + ")"})
+	}
 	return &cli.App{
 		Name:    name,
 		Usage:   usage,
 		Version: version,
-		Flags:   cliconf.Flags(defaults(), envPrefix),
+		Flags:   flags,
 		Action: func(c *cli.Context) error {
 			cfg := defaults()
+			if layout != nil {
+				cl, err := clusterconf.Discover(c.String(ConfDirFlag))
+				if err != nil {
+					return err
+				}
+				if cl.Path != "" {
+					peek := func(key string) string {
+						if c.IsSet(key) {
+							return c.String(key)
+						}
+						return ""
+					}
+					if err := layout(&cfg, cl, peek); err != nil {
+						return fmt.Errorf("%s: %w", cl.Path, err)
+					}
+				}
+			}
 			if err := cliconf.Load(c, &cfg); err != nil {
 				return err
 			}

@@ -31,7 +31,7 @@ func TestAppLoadsTheConfigAndRuns(t *testing.T) {
 		{[]string{"--name", "given", "--count", "3"}, testConfig{Name: "given", Count: 3, LogLevel: "info"}},
 	} {
 		var got testConfig
-		app := App("testd", "run a test daemon", "v1", testDefaults, "GOYARN_TEST", func(cfg testConfig) error {
+		app := App("testd", "run a test daemon", "v1", testDefaults, "GOYARN_TEST", nil, func(cfg testConfig) error {
 			got = cfg
 			return nil
 		})
@@ -45,7 +45,7 @@ func TestAppLoadsTheConfigAndRuns(t *testing.T) {
 }
 
 func TestAppPrintsTheConfigReference(t *testing.T) {
-	app := App("testd", "run a test daemon", "v1", testDefaults, "GOYARN_TEST", func(testConfig) error {
+	app := App("testd", "run a test daemon", "v1", testDefaults, "GOYARN_TEST", nil, func(testConfig) error {
 		t.Error("config-reference ran the daemon")
 		return nil
 	})
