@@ -13,7 +13,7 @@ BINARIES   := $(addprefix ./cmd/,$(filter-out internal,$(notdir $(wildcard cmd/*
               $(addprefix ./examples/,$(notdir $(patsubst %/,%,$(wildcard examples/*/))))
 TEST_FLAGS ?= -race -count=1 -timeout 20m
 
-.PHONY: all build test unit e2e demo stop bench lint clean tools
+.PHONY: all build test unit e2e test-multihost demo stop bench lint clean tools weed
 
 all: build
 
@@ -23,9 +23,20 @@ build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/ $(BINARIES)
 
 ## test: lint, unit tests with -race, then the end-to-end suites against bin/
-test: tools lint build
+##       (test/multihost included: the seed's three hosts on simulated hosts)
+test: tools weed lint build
 	@docker info >/dev/null 2>&1 || echo "!!! NO DOCKER DAEMON ANSWERS: the Docker suites (containers/docker, test/e2e TestDocker*) will SKIP !!!"
+	@[ "$$(id -u)" = 0 ] || echo "!!! NOT ROOT: the multi-host suite (test/multihost, test/netsim) needs network namespaces and will SKIP !!!"
 	GOYARN_BIN_DIR=$(BIN) GOYARN_TEST_OUTPUT_DIR=$(CURDIR)/test-output $(GO) test $(TEST_FLAGS) ./...
+
+## test-multihost: the seed topology on simulated hosts (network namespaces,
+## a bridge, a real 3-server ZooKeeper, a real SeaweedFS S3 server)
+test-multihost: tools weed build
+	GOYARN_BIN_DIR=$(BIN) GOYARN_REQUIRE_MULTIHOST=1 $(GO) test $(TEST_FLAGS) ./test/netsim/... ./test/seaweed/... ./test/multihost/...
+
+## weed: build SeaweedFS (the multi-host suite's S3 store) once, cached
+weed:
+	@scripts/install-weed.sh >/dev/null
 
 ## unit: only the fast in-process tests
 unit:

@@ -215,3 +215,24 @@ func ExitReason(status int) string {
 	}
 	return ExitReasonFailed
 }
+
+// LogAggregationStatus is YARN's LogAggregationStatus: how far the upload of
+// an application's container logs to the remote log dir has come, per node
+// (an NM's report) or for the whole application (the RM's combination).
+type LogAggregationStatus string
+
+// Log aggregation statuses, as YARN names them.
+const (
+	LogAggDisabled           LogAggregationStatus = "DISABLED"
+	LogAggNotStart           LogAggregationStatus = "NOT_START"
+	LogAggRunning            LogAggregationStatus = "RUNNING"
+	LogAggRunningWithFailure LogAggregationStatus = "RUNNING_WITH_FAILURE"
+	LogAggSucceeded          LogAggregationStatus = "SUCCEEDED"
+	LogAggFailed             LogAggregationStatus = "FAILED"
+	LogAggTimeOut            LogAggregationStatus = "TIME_OUT"
+)
+
+// Final reports whether no further change is expected.
+func (s LogAggregationStatus) Final() bool {
+	return s == LogAggSucceeded || s == LogAggFailed || s == LogAggTimeOut || s == LogAggDisabled
+}

@@ -11,11 +11,14 @@ import (
 	"net/url"
 	"os"
 	"os/user"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"go.uber.org/zap"
+
+	"github.com/goyarn/goyarn/api/yarn"
 )
 
 // MaxResponseBytes bounds a JSON answer the client reads.
@@ -132,8 +135,41 @@ func newHTTPClient(timeout, dial time.Duration) *http.Client {
 	}
 }
 
-// Addresses returns the RM addresses the client was given.
-func (c *Client) Addresses() []string { return append([]string(nil), c.addrs...) }
+// Addresses returns the RM addresses the client knows: those it was given,
+// then those an RM told it of.
+func (c *Client) Addresses() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.addrs...)
+}
+
+// learn adds the RMs an answer lists (yarn.HeaderRMs) that the client does not
+// know yet: given one RM, a client fails over to the others too.
+func (c *Client) learn(h http.Header) {
+	list := h.Get(yarn.HeaderRMs)
+	if list == "" {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.addrs) >= maxLearned {
+		return
+	}
+	for _, a := range strings.Split(list, ",") {
+		n, err := normalizeAddr(strings.TrimSpace(a))
+		if err != nil || slices.Contains(c.addrs, n) {
+			continue
+		}
+		c.log.Debug("learned a resourcemanager", zap.String("addr", n))
+		c.addrs = append(c.addrs, n)
+		if len(c.addrs) >= maxLearned {
+			return
+		}
+	}
+}
+
+// maxLearned bounds the RM list an answer can grow.
+const maxLearned = 32
 
 // Active returns the address the client tries first: the RM that last
 // answered as active.
@@ -168,9 +204,10 @@ type response struct {
 func (c *Client) order() []string {
 	c.mu.Lock()
 	first := c.active
+	addrs := c.addrs
 	c.mu.Unlock()
 	out := []string{first}
-	for _, a := range c.addrs {
+	for _, a := range addrs {
 		if a != first {
 			out = append(out, a)
 		}
@@ -217,13 +254,14 @@ func (c *Client) call(ctx context.Context, r request, settle func(*response) boo
 				continue
 			}
 			c.setActive(resp.addr)
+			c.learn(resp.header)
 			return resp, nil
 		}
 		if fallback != nil {
 			return fallback, nil
 		}
 		if c.opts.FailoverWait < 0 || c.opts.Now().Add(backoff).After(deadline) {
-			return nil, fmt.Errorf("%w among %s: %w", ErrNoActiveRM, strings.Join(c.addrs, ","), lastErr)
+			return nil, fmt.Errorf("%w among %s: %w", ErrNoActiveRM, strings.Join(c.Addresses(), ","), lastErr)
 		}
 		if c.opts.OnWait != nil {
 			c.opts.OnWait(fmt.Sprintf("waiting for an active ResourceManager (%v); retrying in %s", lastErr, backoff))

@@ -318,3 +318,31 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(2 * time.Millisecond)
 	}
 }
+
+// A client given one RM learns the others from its answers (the
+// X-Goyarn-Resourcemanagers header) and fails over to them when it dies.
+func TestLearnsTheOtherRMs(t *testing.T) {
+	second := clienttest.NewRM(t)
+	withApp(second, api.AppRunning)
+	var first *httptest.Server
+	first = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set(yarn.HeaderRMs, first.Listener.Addr().String()+","+second.Addr()+",not an address")
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"clusterMetrics":{"activeNodes":3}}`))
+	}))
+	c := newClient(t, fastOpts(), first.Listener.Addr().String())
+	if _, err := c.Metrics(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Addresses(); len(got) != 2 || got[1] != second.Addr() {
+		t.Fatalf("Addresses() = %v, want the first and %s", got, second.Addr())
+	}
+	first.Close()
+	apps, err := c.Apps(context.Background(), client.AppsQuery{})
+	if err != nil || len(apps) != 1 {
+		t.Fatalf("after the first RM died: %v %+v", err, apps)
+	}
+	if c.Active() != second.Addr() {
+		t.Errorf("Active() = %s, want %s", c.Active(), second.Addr())
+	}
+}

@@ -39,17 +39,22 @@ type Config struct {
 	ClusterID         string        `yaml:"cluster-id" usage:"cluster id, carried by Docker containers as label goyarn.cluster"`
 	StateDir          string        `yaml:"state-dir" usage:"NodeManager recovery state (default: <first local dir>/nmstate)"`
 	ClusterSecretFile string        `yaml:"cluster-secret-file" usage:"cluster secret shared by RMs and NMs (created if missing)"`
-	LogRetain         time.Duration `yaml:"log-retain" usage:"how long a finished application's logs are kept"`
-	StopGrace         time.Duration `yaml:"stop-grace" usage:"time a stopping container gets between SIGTERM and SIGKILL"`
-	Supervised        bool          `yaml:"supervised" usage:"on a graceful stop leave containers running and stay registered (work-preserving restart)"`
-	MinFreeDiskMB     int64         `yaml:"min-free-disk-mb" usage:"free space each local and log dir needs for the node to be healthy"`
-	ReadyFile         string        `yaml:"ready-file" usage:"once listening and registered, write {nodeId,rpcAddress,webAddress,pid} JSON here"`
-	LogLevel          string        `yaml:"log-level" usage:"debug, info, warn or error"`
-	LogFormat         string        `yaml:"log-format" usage:"console or json"`
+	LogRetain         time.Duration `yaml:"log-retain" usage:"how long a finished application's logs are kept (with remote-app-log-dir: when their aggregation failed; also how long aggregation statuses are re-reported to RMs)"`
+	// Log aggregation (nodemanager/logaggregation), on when RemoteAppLogDir is set.
+	AggregatedLogRetain    time.Duration `yaml:"aggregated-log-retain" usage:"how long local logs are kept once they were aggregated to remote-app-log-dir"`
+	LogAggregationMaxBytes int64         `yaml:"log-aggregation-max-bytes" usage:"bytes of each container's logs aggregated at most (the rest is left out and noted)"`
+	StopGrace              time.Duration `yaml:"stop-grace" usage:"time a stopping container gets between SIGTERM and SIGKILL"`
+	Supervised             bool          `yaml:"supervised" usage:"on a graceful stop leave containers running and stay registered (work-preserving restart)"`
+	MinFreeDiskMB          int64         `yaml:"min-free-disk-mb" usage:"free space each local and log dir needs for the node to be healthy"`
+	ReadyFile              string        `yaml:"ready-file" usage:"once listening and registered, write {nodeId,rpcAddress,webAddress,pid} JSON here"`
+	LogLevel               string        `yaml:"log-level" usage:"debug, info, warn or error"`
+	LogFormat              string        `yaml:"log-format" usage:"console or json"`
 	// The object store of s3:// URLs (see api/objstore).
 	ObjectStoreEndpoint        string `yaml:"object-store-endpoint" usage:"S3 endpoint of s3:// URLs, http(s)://host:port (empty: AWS)"`
 	ObjectStoreRegion          string `yaml:"object-store-region" usage:"S3 region"`
 	ObjectStoreCredentialsFile string `yaml:"object-store-credentials-file" usage:"S3 credentials, AWS shared-credentials format, mode 0600"`
+	ObjectStoreProfile         string `yaml:"object-store-profile" usage:"section of the S3 credentials file (empty: default)"`
+	ObjectStoreVirtualHost     bool   `yaml:"object-store-virtual-host" usage:"address S3 buckets as bucket.host (AWS style) instead of host/bucket"`
 	// Docker runtime (containers/docker); see its package doc.
 	DockerHost            string   `yaml:"docker-host" usage:"Docker daemon address (empty: DOCKER_HOST or the local socket)"`
 	DockerDefaultImage    string   `yaml:"docker-default-image" usage:"image of Docker containers whose launch environment names none"`
@@ -65,29 +70,31 @@ type Config struct {
 // DefaultConfig returns the defaults: one local NM next to a local RM.
 func DefaultConfig() Config {
 	return Config{
-		RMAddresses:           []string{"127.0.0.1:8030"},
-		Hostname:              "127.0.0.1",
-		RPCAddress:            "127.0.0.1:8040",
-		WebAddress:            "127.0.0.1:8042",
-		MemoryMB:              8192,
-		VCores:                8,
-		LocalDirs:             []string{"/tmp/goyarn/nm-local-dir"},
-		LogDirs:               []string{"/tmp/goyarn/nm-logs"},
-		StagingDir:            "/tmp/goyarn/staging",
-		ContainerRuntime:      RuntimeAuto,
-		ClusterID:             "goyarn",
-		DockerDefaultImage:    "goyarn/executor:latest",
-		DockerAllowedImages:   []string{"goyarn/"},
-		DockerNetwork:         "host",
-		DockerAllowedNetworks: []string{"host", "none", "bridge"},
-		DockerPidsLimit:       4096,
-		DockerInit:            true,
-		ClusterSecretFile:     "~/.goyarn/cluster-secret",
-		LogRetain:             3 * time.Hour,
-		StopGrace:             2 * time.Second,
-		MinFreeDiskMB:         64,
-		LogLevel:              "info",
-		LogFormat:             "console",
+		RMAddresses:            []string{"127.0.0.1:8030"},
+		Hostname:               "127.0.0.1",
+		RPCAddress:             "127.0.0.1:8040",
+		WebAddress:             "127.0.0.1:8042",
+		MemoryMB:               8192,
+		VCores:                 8,
+		LocalDirs:              []string{"/tmp/goyarn/nm-local-dir"},
+		LogDirs:                []string{"/tmp/goyarn/nm-logs"},
+		StagingDir:             "/tmp/goyarn/staging",
+		ContainerRuntime:       RuntimeAuto,
+		ClusterID:              "goyarn",
+		DockerDefaultImage:     "goyarn/executor:latest",
+		DockerAllowedImages:    []string{"goyarn/"},
+		DockerNetwork:          "host",
+		DockerAllowedNetworks:  []string{"host", "none", "bridge"},
+		DockerPidsLimit:        4096,
+		DockerInit:             true,
+		ClusterSecretFile:      "~/.goyarn/cluster-secret",
+		LogRetain:              3 * time.Hour,
+		AggregatedLogRetain:    10 * time.Minute,
+		LogAggregationMaxBytes: 1 << 30,
+		StopGrace:              2 * time.Second,
+		MinFreeDiskMB:          64,
+		LogLevel:               "info",
+		LogFormat:              "console",
 	}
 }
 
@@ -112,7 +119,7 @@ func (c Config) Resolved() Config {
 // localization, log aggregation).
 func (c Config) ObjectStore() objstore.Config {
 	return objstore.Config{S3Endpoint: c.ObjectStoreEndpoint, S3Region: c.ObjectStoreRegion,
-		S3CredentialsFile: c.ObjectStoreCredentialsFile}
+		S3CredentialsFile: c.ObjectStoreCredentialsFile, S3Profile: c.ObjectStoreProfile, S3VirtualHost: c.ObjectStoreVirtualHost}
 }
 
 // Validate returns every problem with c (as resolved) at once.
@@ -183,6 +190,12 @@ func (c Config) Validate() error {
 	}
 	if c.LogRetain < 0 {
 		bad("log-retain: %s must not be negative", c.LogRetain)
+	}
+	if c.AggregatedLogRetain < 0 {
+		bad("aggregated-log-retain: %s must not be negative", c.AggregatedLogRetain)
+	}
+	if c.LogAggregationMaxBytes <= 0 {
+		bad("log-aggregation-max-bytes: %d must be positive", c.LogAggregationMaxBytes)
 	}
 	if c.StopGrace < 0 {
 		bad("stop-grace: %s must not be negative", c.StopGrace)

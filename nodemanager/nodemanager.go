@@ -7,13 +7,16 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
 
 	"github.com/goyarn/goyarn/api"
+	"github.com/goyarn/goyarn/api/logagg"
 	"github.com/goyarn/goyarn/api/objstore"
 	"github.com/goyarn/goyarn/api/rpc"
 	"github.com/goyarn/goyarn/api/security"
@@ -21,6 +24,7 @@ import (
 	"github.com/goyarn/goyarn/nodemanager/containermanager"
 	"github.com/goyarn/goyarn/nodemanager/health"
 	"github.com/goyarn/goyarn/nodemanager/localizer"
+	"github.com/goyarn/goyarn/nodemanager/logaggregation"
 	"github.com/goyarn/goyarn/nodemanager/nmmetrics"
 	"github.com/goyarn/goyarn/nodemanager/nmstate"
 	"github.com/goyarn/goyarn/nodemanager/rpcserver"
@@ -62,6 +66,8 @@ type NodeManager struct {
 	rpcSrv, webSrv     *http.Server
 	client             *rpc.Client
 	mgr                *containermanager.Manager
+	agg                *logaggregation.Aggregator // nil: logs are not aggregated
+	rmWebs             atomic.Pointer[[]string]   // the RMs' web addresses, from the registration
 	updater            *statusupdater.Updater
 	health             *healthCache
 	cancel             context.CancelFunc
@@ -136,11 +142,25 @@ func (n *NodeManager) Start(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
+	var aggregator containermanager.LogAggregator
+	if n.cfg.RemoteAppLogDir != "" {
+		if n.agg, err = logaggregation.New(logaggregation.Config{
+			RemoteDir: n.cfg.RemoteAppLogDir, NodeID: n.nodeID, TempDir: filepath.Join(n.cfg.LocalDirs[0], "nmprivate", "log-aggregation"),
+			MaxBytesPerContainer: n.cfg.LogAggregationMaxBytes, ReportRetain: n.cfg.LogRetain,
+		}, logaggregation.Deps{Objects: objects, State: store, Clock: n.deps.Clock, Logger: n.deps.Logger}); err != nil {
+			return err
+		}
+		if err := n.agg.Recover(); err != nil {
+			return err
+		}
+		aggregator = n.agg
+	}
 	n.mgr, err = containermanager.New(containermanager.Config{
 		NodeID: n.nodeID, HTTPPort: webPort, LocalDirs: n.cfg.LocalDirs, LogDirs: n.cfg.LogDirs,
 		StagingDir: n.cfg.StagingDir, PathEnv: n.deps.PathEnv, StopGrace: n.cfg.StopGrace, LogRetain: n.cfg.LogRetain,
+		AggregatedLogRetain: n.cfg.AggregatedLogRetain,
 	}, containermanager.Deps{Runtime: n.deps.Runtime, Secret: n.deps.Secret, Localizer: loc, Store: store,
-		Clock: n.deps.Clock, Logger: n.deps.Logger, Observer: metrics})
+		Clock: n.deps.Clock, Logger: n.deps.Logger, Observer: metrics, Aggregator: aggregator})
 	if err != nil {
 		return err
 	}
@@ -165,22 +185,33 @@ func (n *NodeManager) Start(ctx context.Context) (err error) {
 		Version: n.deps.Version, StartedAt: n.startedAt,
 		RetryMin: n.deps.RegisterRetryMin, RetryMax: n.deps.RegisterRetryMax,
 	}, statusupdater.Deps{Client: n.client, Containers: n.mgr, Health: n.health.Check, Kick: n.mgr.Changed(),
-		Clock: n.deps.Clock, Logger: n.deps.Logger, OnHeartbeat: metrics.HeartbeatDone})
+		Clock: n.deps.Clock, Logger: n.deps.Logger, OnHeartbeat: metrics.HeartbeatDone,
+		LogReports: n.logReports(), OnRegistered: func(r rpc.RegisterNodeResponse) {
+			webs := append([]string(nil), r.WebAddresses...)
+			n.rmWebs.Store(&webs)
+		}})
 
+	var aggURL func(api.ContainerID, string, string) string
+	if n.agg != nil {
+		aggURL = n.aggregatedLogsURL
+	}
 	ui, err := webui.New(webui.Deps{Containers: n.mgr, Node: n.nodeInfo, RM: n.rmStatus, HTTPAddress: n.webAddr,
-		Metrics: metrics.Handler(), Logger: n.deps.Logger})
+		Metrics: metrics.Handler(), Logger: n.deps.Logger, AggregatedLogsURL: aggURL})
 	if err != nil {
 		return err
 	}
 	n.rpcSrv = &http.Server{Handler: rpcserver.Handler(n.mgr, n.deps.Logger), ReadHeaderTimeout: 10 * time.Second}
 	n.webSrv = &http.Server{Handler: ui.Wrap(webapp.Handler(webapp.Deps{Containers: n.mgr, Node: n.nodeInfo,
-		NodeID: n.nodeID, HTTPAddress: n.webAddr, Logger: n.deps.Logger})), ReadHeaderTimeout: 10 * time.Second}
+		NodeID: n.nodeID, HTTPAddress: n.webAddr, Logger: n.deps.Logger, AggregatedLogsURL: aggURL})), ReadHeaderTimeout: 10 * time.Second}
 
 	runCtx, cancel := context.WithCancel(context.Background())
 	n.cancel = cancel
 	n.goRun(func() { n.serve(n.rpcSrv, n.rpcLn, "container RPC") })
 	n.goRun(func() { n.serve(n.webSrv, n.webLn, "web") })
-	n.goRun(func() { n.mgr.Run(runCtx, purgeInterval(n.cfg.LogRetain)) })
+	n.goRun(func() { n.mgr.Run(runCtx, purgeInterval(n.retention())) })
+	if n.agg != nil {
+		n.goRun(func() { n.expireReports(runCtx, purgeInterval(n.retention())) })
+	}
 	n.goRun(func() {
 		if err := n.updater.Run(runCtx); errors.Is(err, statusupdater.ErrShutdown) {
 			n.doneOnce.Do(func() { close(n.done) })
@@ -207,6 +238,56 @@ func (n *NodeManager) serve(srv *http.Server, ln net.Listener, what string) {
 	}
 }
 
+// logReports is what the status updater sends of log aggregation: nothing
+// when it is off.
+func (n *NodeManager) logReports() statusupdater.LogReports {
+	if n.agg == nil {
+		return nil
+	}
+	return n.agg
+}
+
+// retention is the shortest time local logs are kept.
+func (n *NodeManager) retention() time.Duration {
+	if n.agg == nil {
+		return n.cfg.LogRetain
+	}
+	return min(n.cfg.LogRetain, n.cfg.AggregatedLogRetain)
+}
+
+// expireReports forgets old log aggregation statuses every interval.
+func (n *NodeManager) expireReports(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			n.agg.Expire(n.deps.Clock())
+		}
+	}
+}
+
+// RMWebAddresses are the RMs' web addresses as the last registration named
+// them (nil before the first).
+func (n *NodeManager) RMWebAddresses() []string {
+	if p := n.rmWebs.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// aggregatedLogsURL is the RM page of a container's aggregated logs, or ""
+// when no RM web address is known yet.
+func (n *NodeManager) aggregatedLogsURL(id api.ContainerID, user, file string) string {
+	webs := n.RMWebAddresses()
+	if len(webs) == 0 || user == "" {
+		return ""
+	}
+	return "http://" + webs[0] + logagg.PagePath(id, user, file)
+}
+
 // abort undoes a failed Start.
 func (n *NodeManager) abort() {
 	for _, ln := range []net.Listener{n.rpcLn, n.webLn} {
@@ -216,6 +297,9 @@ func (n *NodeManager) abort() {
 	}
 	if n.mgr != nil {
 		n.mgr.Shutdown(context.Background(), false)
+	}
+	if n.agg != nil {
+		n.agg.Close()
 	}
 }
 
@@ -264,6 +348,9 @@ func (n *NodeManager) stop(ctx context.Context) error {
 	errs = append(errs, n.rpcSrv.Shutdown(ctx))
 	n.cancel() // heartbeats and the purge loop
 	n.mgr.Shutdown(ctx, !n.cfg.Supervised)
+	if n.agg != nil {
+		n.agg.Close() // uploads in flight start over after a restart
+	}
 	if !n.cfg.Supervised {
 		uctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		if err := n.updater.Unregister(uctx); err != nil {

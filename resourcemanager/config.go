@@ -33,6 +33,8 @@ type Config struct {
 	ObjectStoreEndpoint        string        `yaml:"object-store-endpoint" usage:"S3 endpoint of s3:// URLs, http(s)://host:port (empty: AWS)"`
 	ObjectStoreRegion          string        `yaml:"object-store-region" usage:"S3 region"`
 	ObjectStoreCredentialsFile string        `yaml:"object-store-credentials-file" usage:"S3 credentials, AWS shared-credentials format, mode 0600"`
+	ObjectStoreProfile         string        `yaml:"object-store-profile" usage:"section of the S3 credentials file (empty: default)"`
+	ObjectStoreVirtualHost     bool          `yaml:"object-store-virtual-host" usage:"address S3 buckets as bucket.host (AWS style) instead of host/bucket"`
 	Recovery                   string        `yaml:"recovery" usage:"state store: memory (nothing survives a restart), filesystem (state-dir; one RM) or zookeeper (zk-address; required for HA)"`
 	StateDir                   string        `yaml:"state-dir" usage:"directory of the filesystem state store"`
 	RecoveryGrace              time.Duration `yaml:"recovery-grace" usage:"after becoming active, how long no new container is scheduled while NMs and AMs resync"`
@@ -130,7 +132,7 @@ func (c Config) Validate() error {
 // clean-up, aggregated logs).
 func (c Config) ObjectStore() objstore.Config {
 	return objstore.Config{S3Endpoint: c.ObjectStoreEndpoint, S3Region: c.ObjectStoreRegion,
-		S3CredentialsFile: c.ObjectStoreCredentialsFile}
+		S3CredentialsFile: c.ObjectStoreCredentialsFile, S3Profile: c.ObjectStoreProfile, S3VirtualHost: c.ObjectStoreVirtualHost}
 }
 
 // admins returns the configured admin users, or the user running the RM.

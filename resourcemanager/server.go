@@ -14,12 +14,14 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/goyarn/goyarn/api"
+	"github.com/goyarn/goyarn/api/objstore"
 	"github.com/goyarn/goyarn/api/security"
 	"github.com/goyarn/goyarn/resourcemanager/amlauncher"
 	"github.com/goyarn/goyarn/resourcemanager/core"
 	"github.com/goyarn/goyarn/resourcemanager/ha"
 	"github.com/goyarn/goyarn/resourcemanager/rmmetrics"
 	"github.com/goyarn/goyarn/resourcemanager/scheduler"
+	"github.com/goyarn/goyarn/resourcemanager/stagingclean"
 	"github.com/goyarn/goyarn/resourcemanager/store"
 	"github.com/goyarn/goyarn/resourcemanager/webapp"
 	"github.com/goyarn/goyarn/resourcemanager/webui"
@@ -48,6 +50,8 @@ type Server struct {
 	store        store.Store
 	elector      ha.Elector // nil without HA
 	launcher     *amlauncher.Launcher
+	objects      *objstore.Client // staging clean-up, aggregated logs
+	cleaner      *stagingclean.Cleaner
 	metrics      *rmmetrics.Metrics
 	stopTick     chan struct{}
 	wg           sync.WaitGroup
@@ -100,8 +104,11 @@ func Start(cfg Config, log *zap.Logger) (*Server, error) {
 		HAState: func() api.HAState { return s.info().HAState }}); err != nil {
 		return nil, err
 	}
+	if s.objects, err = objstore.New(cfg.ObjectStore()); err != nil {
+		return nil, err
+	}
 	ui, err := webui.New(webui.Deps{Active: webui.ActiveCore(s.activeCore), HA: s.haStatus, About: s.about,
-		Metrics: s.metrics.Handler(), Logger: log})
+		Metrics: s.metrics.Handler(), Logger: log, Logs: &webui.AggregatedLogs{Store: s.objects, RemoteDir: cfg.RemoteAppLogDir}})
 	if err != nil {
 		return nil, err
 	}
@@ -118,6 +125,7 @@ func Start(cfg Config, log *zap.Logger) (*Server, error) {
 		s.closeListeners()
 		return nil, err
 	}
+	s.cleaner = stagingclean.New(stagingclean.Config{Staging: cfg.StagingDir}, s.objects, log)
 	s.launcher = amlauncher.New(log, 4, 30*time.Second)
 	s.launcher.SetReport(func(a api.AttemptID, c api.ContainerID, err error) {
 		if cr := s.activeCore(); cr != nil {
@@ -128,18 +136,21 @@ func Start(cfg Config, log *zap.Logger) (*Server, error) {
 		Active: s.activeCore, Secret: secret, Tokens: tokens, AdminUsers: cfg.admins(), Logger: log,
 		Info: s.info, WebAddress: s.webAddr, MaxBodyBytes: cfg.MaxBodyBytes,
 	})
-	s.web = &http.Server{Handler: ui.Wrap(app.WebHandler()), ReadHeaderTimeout: 10 * time.Second}
+	s.web = &http.Server{Handler: withRMList(ui.Wrap(app.WebHandler()), orSelf(cfg.RMWebAddresses, s.webAddr)),
+		ReadHeaderTimeout: 10 * time.Second}
 	s.rpc = &http.Server{Handler: s.metrics.InstrumentRPC(app.RPCHandler()), ReadHeaderTimeout: 10 * time.Second}
 
 	if cfg.HAID == "" {
 		if err := s.becomeActive(); err != nil {
 			s.launcher.Stop()
+			s.cleaner.Close()
 			s.store.Close()
 			s.closeListeners()
 			return nil, err
 		}
 	} else if s.elector, err = newElector(cfg, secret, s.webAddr, s.rpcAddr, log); err != nil {
 		s.launcher.Stop()
+		s.cleaner.Close()
 		s.store.Close()
 		s.closeListeners()
 		return nil, err
@@ -271,6 +282,7 @@ func (s *Server) Stop(ctx context.Context) error {
 		err = errors.Join(err, s.web.Shutdown(ctx), s.rpc.Shutdown(ctx))
 		s.wg.Wait()
 		s.launcher.Stop()
+		s.cleaner.Close()
 		err = errors.Join(err, s.store.Close())
 		s.log.Info("resource manager stopped")
 	})

@@ -114,10 +114,11 @@ func (s *Server) becomeActive() error {
 		ClusterTimestamp: ts, Epoch: epoch, HeartbeatInterval: s.cfg.HeartbeatInterval, NodeExpiry: s.cfg.NMExpiry,
 		AMExpiry: s.cfg.AMExpiry, AllocationExpiry: s.cfg.AllocationExpiry, MaxAttempts: int32(s.cfg.AMMaxAttempts),
 		MaxCompletedApps: s.cfg.MaxCompletedApps, StagingDir: s.cfg.StagingDir,
+		LogAggregation: s.cfg.RemoteAppLogDir != "", LogAggregationTimeout: core.DefaultConfig().LogAggregationTimeout,
 		RMRPCAddresses: orSelf(s.cfg.RMRPCAddresses, s.rpcAddr), RMWebAddresses: orSelf(s.cfg.RMWebAddresses, s.webAddr),
 	}
 	cr, err := core.New(ccfg, core.Deps{Scheduler: sched, Store: s.store, Launcher: s.launcher, Secret: s.secret,
-		Logger: s.log, OnStoreError: s.storeFailed, Observer: s.metrics})
+		Logger: s.log, OnStoreError: s.storeFailed, Observer: s.metrics, OnAppFinished: s.cleaner.Finished})
 	if err != nil {
 		return err
 	}

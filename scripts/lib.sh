@@ -38,7 +38,7 @@ on_host() {
   if is_local "$host"; then
     (cd "$GOYARN_HOME" && bash -c "$*")
   else
-    $GOYARN_SSH "$host" "cd '$GOYARN_HOME' && GOYARN_RUN_DIR='$GOYARN_RUN_DIR' $*"
+    $GOYARN_SSH "$host" "cd '$GOYARN_HOME' && GOYARN_RUN_DIR='$GOYARN_RUN_DIR' ${GOYARN_CONF_DIR:+GOYARN_CONF_DIR='$GOYARN_CONF_DIR'} $*"
   fi
 }
 

@@ -243,6 +243,9 @@ func runContract(t *testing.T, c *Client, base string) {
 		if want := "a b/1 b/2 c/d/e"; strings.Join(got, " ") != want {
 			t.Fatalf("list = %v, want %s", got, want)
 		}
+		if _, err := c.Stat(ctx, Join(dir, "b")); !errors.Is(err, ErrNotFound) {
+			t.Errorf("stat of a prefix: %v, want ErrNotFound", err)
+		}
 		slash, err := c.List(ctx, dir+"/")
 		if err != nil || len(slash) != len(infos) {
 			t.Fatalf("list with trailing slash: %d, %v", len(slash), err)

@@ -32,6 +32,10 @@
 //     (for file://, a validator made of inode, size and mtime; a Put always
 //     makes a new inode).
 //
+// Names must stay tree-shaped: S3 allows an object "a" beside "a/b", a
+// directory tree does not, so on file:// the second Put fails. Info.Mode is
+// 0 in s3:// List results (listings carry no user metadata); Stat has it.
+//
 // s3:// ModTime has one-second precision (HTTP dates); Info normalises it to
 // UTC seconds in Stat, Get, List and Put alike so that Infos compare equal.
 //

@@ -17,7 +17,7 @@ import (
 var (
 	ErrBadURL       = errors.New("bad object URL")
 	ErrNotFound     = errors.New("object not found")
-	ErrNoBucket     = errors.New("bucket does not exist")
+	ErrNoBucket     = errors.New("no such bucket")
 	ErrAccessDenied = errors.New("access denied")
 	ErrUnreachable  = errors.New("storage endpoint unreachable")
 	ErrReadOnly     = errors.New("read-only URL scheme")

@@ -116,7 +116,8 @@ func (b *s3Backend) stat(ctx context.Context, loc location) (Info, error) {
 }
 
 // notFound maps err, telling a missing bucket from a missing key: a HEAD
-// answer has no body, so both arrive as NoSuchKey.
+// answer has no body, so both arrive as NoSuchKey (and some servers say
+// NoSuchKey for a GET in a missing bucket too).
 func (b *s3Backend) notFound(ctx context.Context, op string, loc location, err error) error {
 	mapped := b.fail(op, loc, err)
 	if !errors.Is(mapped, ErrNotFound) {
@@ -129,18 +130,16 @@ func (b *s3Backend) notFound(ctx context.Context, op string, loc location, err e
 }
 
 func (b *s3Backend) get(ctx context.Context, loc location) (io.ReadCloser, Info, error) {
-	obj, err := b.mc.GetObject(ctx, loc.bucket, loc.path, minio.GetObjectOptions{})
+	// Core's GetObject sends one GET and describes that response, so the
+	// Info matches the bytes. (Client.GetObject's Stat would be a separate
+	// HEAD, and a change in between would fail the read with a 412.)
+	body, oi, _, err := minio.Core{Client: b.mc}.GetObject(ctx, loc.bucket, loc.path, minio.GetObjectOptions{})
 	if err != nil {
-		return nil, Info{}, b.fail("get", loc, err)
-	}
-	oi, err := obj.Stat() // sends the GET; the info is that response's
-	if err != nil {
-		obj.Close()
-		return nil, Info{}, b.fail("get", loc, err)
+		return nil, Info{}, b.notFound(ctx, "get", loc, err)
 	}
 	info := objectInfo(loc.bucket, oi)
 	info.URL = loc.raw
-	return obj, info, nil
+	return body, info, nil
 }
 
 // keyPrefix is the listing prefix of a prefix location: its key as a

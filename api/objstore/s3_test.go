@@ -124,6 +124,7 @@ func TestS3(t *testing.T) {
 		if !errors.Is(err, ErrUnreachable) || !strings.Contains(err.Error(), ep) {
 			t.Fatalf("stat on a closed port: %v, want ErrUnreachable naming %s", err, ep)
 		}
+		t.Logf("stat: %v", err)
 		_, err = dead.Put(bctx, "s3://"+srv.Bucket+"/k", strings.NewReader("x"), 1, 0)
 		if !errors.Is(err, ErrUnreachable) {
 			t.Fatalf("put on a closed port: %v", err)
@@ -166,6 +167,7 @@ func checkDenied(t *testing.T, op string, err error, credsFile string, secrets .
 			t.Errorf("%s: error leaks a secret: %q", op, err)
 		}
 	}
+	t.Logf("%s: %v", op, err)
 }
 
 func checkNoBucket(t *testing.T, op string, err error, endpoint string) {
@@ -174,4 +176,5 @@ func checkNoBucket(t *testing.T, op string, err error, endpoint string) {
 	if !errors.Is(err, ErrNoBucket) || !strings.Contains(err.Error(), want) {
 		t.Errorf("%s: %v, want ErrNoBucket saying %q", op, err, want)
 	}
+	t.Logf("%s: %v", op, err)
 }

@@ -62,6 +62,17 @@ type RegisterNodeRequest struct {
 	// reported), so an RM can rebuild its view after an NM or RM restart.
 	Containers []ContainerStatus `json:"containers,omitempty"`
 	Health     NodeHealth        `json:"health"`
+	// LogAggregationReports are the NM's log aggregation statuses of the
+	// applications it still remembers, so a new active RM learns them.
+	LogAggregationReports []LogAggregationReport `json:"logAggregationReports,omitempty"`
+}
+
+// LogAggregationReport is an NM's log aggregation status of one application
+// (YARN's LogAggregationReport).
+type LogAggregationReport struct {
+	ApplicationID api.ApplicationID        `json:"applicationId"`
+	Status        api.LogAggregationStatus `json:"logAggregationStatus"`
+	Diagnostics   string                   `json:"diagnosticMessage,omitempty"`
 }
 
 // RegisterNodeResponse answers RegisterNodeRequest.
@@ -70,6 +81,9 @@ type RegisterNodeResponse struct {
 	RMIdentifier        int64      `json:"rmIdentifier"`
 	HeartbeatIntervalMs int64      `json:"heartbeatIntervalMs"`
 	Diagnostics         string     `json:"diagnostics,omitempty"`
+	// WebAddresses are the RMs' web addresses (host:port), so an NM can send
+	// readers of aggregated logs to the RM's log page (yarn.log.server.url).
+	WebAddresses []string `json:"webAddresses,omitempty"`
 }
 
 // NodeHeartbeatRequest is an NM's periodic report.
@@ -79,6 +93,9 @@ type NodeHeartbeatRequest struct {
 	ResponseID int64             `json:"responseId"`
 	Containers []ContainerStatus `json:"containers,omitempty"`
 	Health     NodeHealth        `json:"health"`
+	// LogAggregationReports carry the statuses that changed since the last
+	// heartbeat the RM answered.
+	LogAggregationReports []LogAggregationReport `json:"logAggregationReports,omitempty"`
 }
 
 // NodeHeartbeatResponse answers a heartbeat with work for the NM.

@@ -2,6 +2,12 @@ package yarn
 
 import "github.com/goyarn/goyarn/api"
 
+// HeaderRMs names the response header in which every goyarn RM lists the
+// web addresses of all the cluster's RMs (comma-separated host:port), so
+// that a client given one address learns the others and can fail over to
+// them. A goyarn addition: YARN clients ignore it.
+const HeaderRMs = "X-Goyarn-Resourcemanagers"
+
 // ClusterInfoResponse is GET /ws/v1/cluster and /ws/v1/cluster/info:
 // {"clusterInfo":{…}}. A standby RM answers it itself (haState STANDBY).
 type ClusterInfoResponse struct {

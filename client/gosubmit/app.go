@@ -199,7 +199,7 @@ func (r *repeated) String() string     { return "" }
 func flags() []cli.Flag {
 	conf := &repeated{}
 	return []cli.Flag{
-		&cli.StringFlag{Name: "master", Value: "yarn", Usage: "yarn (the RMs in $" + client.EnvRMAddresses + ", else " +
+		&cli.StringFlag{Name: "master", Value: "yarn", Usage: "yarn (the RMs in $" + client.EnvRMAddresses + ", else the cluster layout's (conf/goyarn.yaml), else " +
 			client.DefaultRMAddress + ") or goyarn://h1:8088,h2:8088; yarn-client and yarn-cluster are accepted too"},
 		&cli.StringFlag{Name: "deploy-mode", Usage: "client (the driver runs here) or cluster (it runs in the ApplicationMaster)", DefaultText: "client"},
 		&cli.StringFlag{Name: "name", Usage: "application name", DefaultText: "the binary's name"},

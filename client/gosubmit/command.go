@@ -88,6 +88,9 @@ func (sp *spec) submission(id api.ApplicationID, resources map[string]api.LocalR
 	if sp.secret != "" {
 		env[protocol.EnvSecret] = sp.secret // in the environment, never on a command line
 	}
+	if sp.preserveStaging {
+		env[api.EnvPreserveStaging] = "true" // the RM deletes the staging dir otherwise
+	}
 	return api.SubmissionContext{
 		ApplicationID:   id,
 		Name:            sp.name,

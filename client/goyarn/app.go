@@ -144,7 +144,7 @@ func globalFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "master", Value: "yarn", EnvVars: []string{client.EnvRMAddresses},
 			Usage: "the ResourceManagers' web addresses: h1:8088,h2:8088, goyarn://h1:8088,h2:8088 or rm1=h1:8088,rm2=h2:8088; " +
-				"'yarn' reads $" + client.EnvRMAddresses + ", else " + client.DefaultRMAddress},
+				"'yarn' reads $" + client.EnvRMAddresses + ", else the cluster layout (conf/goyarn.yaml), else " + client.DefaultRMAddress},
 		&cli.StringFlag{Name: "user", Usage: "user name sent to the cluster (default: $USER)"},
 		&cli.StringFlag{Name: "auth-token-file", EnvVars: []string{EnvAuthTokenFile},
 			Usage: "file holding the bearer token for writes (else $" + EnvAuthToken + ")"},

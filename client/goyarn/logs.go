@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -19,9 +20,9 @@ import (
 func logsCommand(o *Options) *cli.Command {
 	return &cli.Command{
 		Name:  "logs",
-		Usage: "print the logs of an application's containers, read from the NodeManagers",
+		Usage: "print the logs of an application's containers: aggregated ones from the remote-app-log-dir once the application finished, else from the NodeManagers",
 		UsageText: "goyarn logs -applicationId <id> [-containerId <cid>] [-nodeAddress <host:port>] " +
-			"[-log_files stdout,stderr|ALL] [-am 1,2|ALL|-1] [-size N]",
+			"[-log_files stdout,stderr|ALL] [-am 1,2|ALL|-1] [-size N] [-remote-app-log-dir URL] [-aggregation-wait D]",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "applicationId", Usage: "the application (may be left out with -containerId)"},
 			&cli.StringFlag{Name: "containerId", Usage: "only this container"},
@@ -29,6 +30,10 @@ func logsCommand(o *Options) *cli.Command {
 			&cli.StringFlag{Name: "log_files", Usage: "comma-separated log file names, or ALL (default)"},
 			&cli.StringFlag{Name: "am", Usage: "only AM containers: attempt numbers (1,2), ALL, or -1 for the latest"},
 			&cli.Int64Flag{Name: "size", Usage: "bytes of each file: N > 0 the first N, N < 0 the last -N"},
+			&cli.StringFlag{Name: "remote-app-log-dir", EnvVars: []string{"GOYARN_REMOTE_APP_LOG_DIR"},
+				Usage: "where the NodeManagers aggregate logs (file:///dir, s3://bucket/prefix; default: the layout's remote-app-log-dir)"},
+			&cli.DurationFlag{Name: "aggregation-wait", Value: time.Minute,
+				Usage: "how long to wait for a finished application's log aggregation to end"},
 		},
 		Action: func(c *cli.Context) error {
 			req, err := parseLogsRequest(c)
@@ -49,10 +54,13 @@ type logsRequest struct {
 	amAll     bool
 	amLatest  bool
 	size      int64
+	remoteDir string        // "": aggregated logs are not read
+	aggWait   time.Duration // bound on waiting for aggregation to end
 }
 
 func parseLogsRequest(c *cli.Context) (*logsRequest, error) {
-	r := &logsRequest{node: c.String("nodeAddress"), size: c.Int64("size")}
+	r := &logsRequest{node: c.String("nodeAddress"), size: c.Int64("size"),
+		remoteDir: remoteAppLogDir(c.String("remote-app-log-dir")), aggWait: c.Duration("aggregation-wait")}
 	if raw := c.String("containerId"); raw != "" {
 		cid, err := api.ParseContainerID(raw)
 		if err != nil {
@@ -103,46 +111,116 @@ type found struct {
 
 func (r *logsRequest) amFilter() bool { return r.amAll || r.amLatest || len(r.am) > 0 }
 
-// keep applies -containerId, -am; AM containers are number 1 of an attempt.
-func (r *logsRequest) keep(all []found) []found {
-	var out []found
+// latestAttempt is the highest attempt number with an AM container in all.
+func latestAttempt(all []found) int32 {
 	latest := int32(0)
 	for _, f := range all {
 		if f.id.Seq == 1 {
 			latest = max(latest, f.id.Attempt.Attempt)
 		}
 	}
+	return latest
+}
+
+// keep applies -containerId, -am; AM containers are number 1 of an attempt.
+func (r *logsRequest) keep(all []found, latest int32) []found {
+	var out []found
 	for _, f := range all {
-		if !r.container.IsZero() && f.id != r.container {
-			continue
+		if r.keepOne(f.id, f.node.ID, latest) {
+			out = append(out, f)
 		}
-		if r.amFilter() {
-			isAM := f.id.Seq == 1
-			n := f.id.Attempt.Attempt
-			if !isAM || !(r.amAll || (r.amLatest && n == latest) || slices.Contains(r.am, n)) {
-				continue
-			}
-		}
-		out = append(out, f)
 	}
 	return out
 }
 
-func printLogs(s *session, r *logsRequest) error {
-	nodes, err := s.client.Nodes(s.ctx)
-	if err != nil {
-		return remoteFailure(err)
+// keepOne applies -containerId, -nodeAddress and -am to one container.
+func (r *logsRequest) keepOne(id api.ContainerID, node api.NodeID, latest int32) bool {
+	if !r.container.IsZero() && id != r.container {
+		return false
 	}
-	nodes = slices.DeleteFunc(nodes, func(n yarn.Node) bool {
-		return !n.State.Active() || n.NodeHTTPAddress == "" || (r.node != "" && n.ID.String() != r.node)
-	})
-	all := findContainers(s, r.app, nodes)
-	slices.SortFunc(all, func(a, b found) int {
-		return cmp.Or(cmp.Compare(a.id.Attempt.Attempt, b.id.Attempt.Attempt),
-			cmp.Compare(a.id.Epoch, b.id.Epoch), cmp.Compare(a.id.Seq, b.id.Seq))
-	})
-	want := r.keep(all)
-	if len(want) == 0 {
+	if r.node != "" && node.String() != r.node {
+		return false
+	}
+	if r.amFilter() {
+		n := id.Attempt.Attempt
+		if id.Seq != 1 || !(r.amAll || (r.amLatest && n == latest) || slices.Contains(r.am, n)) {
+			return false
+		}
+	}
+	return true
+}
+
+// printLogs prints the logs of the selected containers. A finished
+// application whose logs are aggregated is read from the remote-app-log-dir
+// (waiting up to -aggregation-wait for the aggregation to end); what the
+// aggregation does not hold (it failed, or is not done) is read from the
+// NodeManagers, as for a running application. A known container whose logs
+// are found nowhere is reported on stderr.
+func printLogs(s *session, r *logsRequest) error {
+	app, appErr := s.client.App(s.ctx, r.app)
+	attempts, _ := s.client.Attempts(s.ctx, r.app)
+	var src *aggregatedSource
+	complete := false // the aggregated logs hold everything
+	if appErr == nil && r.remoteDir != "" && app.State.Terminal() && app.LogAggregationStatus != yarn.LogAggDisabled {
+		app = waitAggregation(s, r, app)
+		var err error
+		if src, err = openAggregated(s, r.remoteDir, app.User, r.app); err != nil {
+			fmt.Fprintf(s.errw, "WARNING: could not read the aggregated logs of %s: %v\n", r.app, err)
+			src = nil
+		}
+		complete = src != nil && app.LogAggregationStatus == yarn.LogAggSucceeded
+		if !complete {
+			fmt.Fprintf(s.errw, "Log aggregation of %s is %s: printing what was aggregated and what the NodeManagers still hold.\n",
+				r.app, app.LogAggregationStatus)
+		}
+	}
+	latest := int32(0)
+	var known []found // containers the RM names (the AMs), to report when no logs are found
+	for _, a := range attempts {
+		latest = max(latest, a.ID)
+		if !a.ContainerID.IsZero() {
+			known = append(known, found{id: a.ContainerID, node: yarn.Node{ID: a.NodeID}})
+		}
+	}
+	printed := 0
+	done := map[api.ContainerID]bool{}
+	if src != nil {
+		done, printed = printAggregated(s, r, src, func(id api.ContainerID, node api.NodeID) bool {
+			return r.keepOne(id, node, latest)
+		})
+	}
+	if !complete {
+		nodes, err := s.client.Nodes(s.ctx)
+		if err != nil {
+			return remoteFailure(err)
+		}
+		nodes = slices.DeleteFunc(nodes, func(n yarn.Node) bool {
+			return !n.State.Active() || n.NodeHTTPAddress == "" || (r.node != "" && n.ID.String() != r.node)
+		})
+		all := findContainers(s, r.app, nodes)
+		slices.SortFunc(all, func(a, b found) int {
+			return cmp.Or(cmp.Compare(a.id.Attempt.Attempt, b.id.Attempt.Attempt),
+				cmp.Compare(a.id.Epoch, b.id.Epoch), cmp.Compare(a.id.Seq, b.id.Seq))
+		})
+		if latest == 0 {
+			latest = latestAttempt(all)
+		}
+		for _, f := range r.keep(all, latest) {
+			if done[f.id] {
+				continue
+			}
+			done[f.id] = true
+			printed += printContainerLogs(s, r, f)
+		}
+	}
+	for _, f := range r.keep(known, latest) {
+		if !done[f.id] {
+			done[f.id] = true
+			fmt.Fprintf(s.errw, "Container %s on %s: no logs found: its NodeManager does not hold them (or does not answer) and they are not aggregated.\n",
+				f.id, nodeString(f.node.ID))
+		}
+	}
+	if len(done) == 0 {
 		switch {
 		case !r.container.IsZero():
 			return fail(exitFailure, "Can not find the container:%s in any NodeManager of the application:%s", r.container, r.app)
@@ -150,10 +228,6 @@ func printLogs(s *session, r *logsRequest) error {
 			return fail(exitFailure, "Can not find the AM container logs of the application:%s", r.app)
 		}
 		return fail(exitFailure, "Can not find the logs for the application: %s with the appOwner: %s", r.app, s.client.User())
-	}
-	printed := 0
-	for _, f := range want {
-		printed += printContainerLogs(s, r, f)
 	}
 	if printed == 0 {
 		return &exitError{code: exitFailure}

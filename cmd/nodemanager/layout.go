@@ -17,6 +17,8 @@ func layout(cfg *nodemanager.Config, cl clusterconf.Cluster, _ func(string) stri
 	setIf(&cfg.ObjectStoreEndpoint, cl.ObjectStore.Endpoint)
 	setIf(&cfg.ObjectStoreRegion, cl.ObjectStore.Region)
 	setIf(&cfg.ObjectStoreCredentialsFile, cl.ObjectStore.CredentialsFile)
+	setIf(&cfg.ObjectStoreProfile, cl.ObjectStore.Profile)
+	cfg.ObjectStoreVirtualHost = cfg.ObjectStoreVirtualHost || cl.ObjectStore.VirtualHost
 	return nil
 }
 

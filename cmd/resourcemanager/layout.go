@@ -45,6 +45,8 @@ func layout(cfg *resourcemanager.Config, cl clusterconf.Cluster, peek func(strin
 	setIf(&cfg.ObjectStoreEndpoint, cl.ObjectStore.Endpoint)
 	setIf(&cfg.ObjectStoreRegion, cl.ObjectStore.Region)
 	setIf(&cfg.ObjectStoreCredentialsFile, cl.ObjectStore.CredentialsFile)
+	setIf(&cfg.ObjectStoreProfile, cl.ObjectStore.Profile)
+	cfg.ObjectStoreVirtualHost = cfg.ObjectStoreVirtualHost || cl.ObjectStore.VirtualHost
 	return nil
 }
 

@@ -7,7 +7,11 @@
 // their outcome. It stops containers at an AM's request (exit status -105),
 // the RM's (-106) or when their application finishes (-107), removes an
 // application's work dirs once the RM says it finished, and deletes its logs
-// after the retention period. It reports container statuses for the status
+// after the retention period. With a LogAggregator (remote-app-log-dir set),
+// a finished application whose containers have all exited is handed to it,
+// and its local logs are deleted AggregatedLogRetain (default 10 min) after
+// the aggregation SUCCEEDED, LogRetain after the application finished if it
+// FAILED, and never while it is pending or running. It reports container statuses for the status
 // updater (running ones, and completed ones until the RM acknowledges them)
 // and snapshots for the NM REST API.
 //

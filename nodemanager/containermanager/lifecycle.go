@@ -13,6 +13,7 @@ import (
 	"github.com/goyarn/goyarn/api"
 	"github.com/goyarn/goyarn/api/rpc"
 	"github.com/goyarn/goyarn/containers"
+	"github.com/goyarn/goyarn/nodemanager/logaggregation"
 )
 
 // stopDiagnostics is YARN's diagnostic for a container stopped on request.
@@ -268,8 +269,19 @@ func (m *Manager) cleanupApp(id api.ApplicationID) {
 		}
 		m.mu.Lock()
 		var recs = make([]api.ContainerID, 0, len(ids))
+		agg := logaggregation.App{ID: id, User: user}
+		if a := m.apps[id]; a != nil {
+			agg.FinishedAt = a.finishedAt
+		}
 		for _, cid := range ids {
-			if c := m.containers[cid]; c != nil && c.rec.State != api.NMContainerDone {
+			c := m.containers[cid]
+			if c == nil {
+				continue
+			}
+			if c.rec.LogDir != "" {
+				agg.Containers = append(agg.Containers, logaggregation.Container{ID: cid, LogDir: c.rec.LogDir})
+			}
+			if c.rec.State != api.NMContainerDone {
 				c.rec.State = api.NMContainerDone
 				recs = append(recs, cid)
 			}
@@ -277,6 +289,9 @@ func (m *Manager) cleanupApp(id api.ApplicationID) {
 		m.mu.Unlock()
 		for _, cid := range recs {
 			m.persistID(cid)
+		}
+		if m.agg != nil {
+			m.agg.Aggregate(agg)
 		}
 	})
 }
@@ -293,13 +308,13 @@ func (m *Manager) persistID(id api.ContainerID) {
 }
 
 // PurgeExpired forgets finished applications whose logs have been kept for
-// the retention period at now: their log dirs and records are deleted and
-// they leave the REST listings.
+// the retention period at now (see logsExpired): their log dirs and records
+// are deleted and they leave the REST listings.
 func (m *Manager) PurgeExpired(now time.Time) {
 	m.mu.Lock()
 	var purge []*app
 	for _, a := range m.apps {
-		if !a.finished || now.Before(a.finishedAt.Add(m.cfg.LogRetain)) {
+		if !a.finished || !m.logsExpired(a, now) {
 			continue
 		}
 		live := false
@@ -331,6 +346,26 @@ func (m *Manager) PurgeExpired(now time.Time) {
 		}
 		m.log.Info("application logs expired", zap.String("app_id", a.id.String()))
 	}
+}
+
+// logsExpired says whether a finished application's local logs may go at
+// now: after LogRetain when they are not aggregated or their aggregation
+// FAILED; AggregatedLogRetain after their aggregation SUCCEEDED; never while
+// it is pending or running.
+func (m *Manager) logsExpired(a *app, now time.Time) bool {
+	if m.agg == nil {
+		return !now.Before(a.finishedAt.Add(m.cfg.LogRetain))
+	}
+	status, at, ok := m.agg.Status(a.id)
+	switch {
+	case !ok:
+		return false // not handed over yet: its containers are still exiting
+	case status == api.LogAggSucceeded:
+		return !now.Before(at.Add(m.cfg.AggregatedLogRetain))
+	case status == api.LogAggFailed:
+		return !now.Before(a.finishedAt.Add(m.cfg.LogRetain))
+	}
+	return false
 }
 
 // Run deletes expired logs every interval until ctx is done.

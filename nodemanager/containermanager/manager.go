@@ -13,6 +13,7 @@ import (
 	"github.com/goyarn/goyarn/api/security"
 	"github.com/goyarn/goyarn/containers"
 	"github.com/goyarn/goyarn/nodemanager/localizer"
+	"github.com/goyarn/goyarn/nodemanager/logaggregation"
 	"github.com/goyarn/goyarn/nodemanager/nmstate"
 )
 
@@ -37,7 +38,19 @@ type Config struct {
 	StagingDir string     // GOYARN_STAGING_DIR
 	PathEnv    string     // PATH for containers that set none
 	StopGrace  time.Duration
-	LogRetain  time.Duration
+	// LogRetain is how long a finished application's local logs are kept
+	// when they are not aggregated (or their aggregation FAILED).
+	LogRetain time.Duration
+	// AggregatedLogRetain is how long local logs are kept once their
+	// aggregation SUCCEEDED (with Deps.Aggregator set).
+	AggregatedLogRetain time.Duration
+}
+
+// LogAggregator uploads finished applications' logs
+// (*logaggregation.Aggregator).
+type LogAggregator interface {
+	Aggregate(logaggregation.App)
+	Status(api.ApplicationID) (api.LogAggregationStatus, time.Time, bool)
 }
 
 // Observer is told what the NM's metrics count (nodemanager/nmmetrics
@@ -63,6 +76,9 @@ type Deps struct {
 	Clock     func() time.Time
 	Logger    *zap.Logger
 	Observer  Observer // nil: nobody
+	// Aggregator, when set, is handed every finished application once its
+	// containers have exited; local logs then stay until it succeeded.
+	Aggregator LogAggregator
 }
 
 // Store is where the manager keeps its records for a restart
@@ -101,6 +117,7 @@ type Manager struct {
 	now   func() time.Time
 	log   *zap.Logger
 	obs   Observer
+	agg   LogAggregator
 
 	// ctx governs runtime calls and waiters; cancelled by Shutdown.
 	ctx    context.Context
@@ -147,7 +164,7 @@ func New(cfg Config, deps Deps) (*Manager, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Manager{
 		cfg: cfg, rt: deps.Runtime, sec: deps.Secret, loc: deps.Localizer, store: deps.Store,
-		now: deps.Clock, log: deps.Logger.Named("nm.containers"), obs: deps.Observer,
+		now: deps.Clock, log: deps.Logger.Named("nm.containers"), obs: deps.Observer, agg: deps.Aggregator,
 		ctx: ctx, cancel: cancel, changed: make(chan struct{}, 1),
 		containers: map[api.ContainerID]*container{},
 		apps:       map[api.ApplicationID]*app{},

@@ -47,13 +47,32 @@ type App struct {
 	FinishedAt int64             `json:"finishedAt"` // ms since the epoch
 }
 
+// LogAggregation is the persisted record of one application's log
+// aggregation on this node: what to upload, and how far it came. A record
+// whose Status is not final after a restart is aggregated again.
+type LogAggregation struct {
+	ID          api.ApplicationID        `json:"id"`
+	User        string                   `json:"user"`
+	Containers  []LogDir                 `json:"containers"`
+	Status      api.LogAggregationStatus `json:"status"`
+	Diagnostics string                   `json:"diagnostics,omitempty"`
+	FinishedAt  int64                    `json:"finishedAt"`          // app cleanup, ms since the epoch
+	UpdatedAt   int64                    `json:"updatedAt,omitempty"` // last status change, ms since the epoch
+}
+
+// LogDir is a container's log dir.
+type LogDir struct {
+	ID  api.ContainerID `json:"id"`
+	Dir string          `json:"dir"`
+}
+
 // Store keeps records as files under a directory.
 type Store struct{ dir string }
 
 // Open returns a store rooted at dir, creating its directories.
 func Open(dir string) (*Store, error) {
 	s := &Store{dir: dir}
-	for _, d := range []string{s.containersDir(), s.appsDir()} {
+	for _, d := range []string{s.containersDir(), s.appsDir(), s.logAggDir()} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			return nil, fmt.Errorf("nmstate: %w", err)
 		}
@@ -66,6 +85,36 @@ func (s *Store) Dir() string { return s.dir }
 
 func (s *Store) containersDir() string { return filepath.Join(s.dir, "containers") }
 func (s *Store) appsDir() string       { return filepath.Join(s.dir, "apps") }
+func (s *Store) logAggDir() string     { return filepath.Join(s.dir, "logaggregation") }
+
+// PutLogAggregation writes r, replacing any earlier record of its app.
+func (s *Store) PutLogAggregation(r LogAggregation) error {
+	return writeJSON(filepath.Join(s.logAggDir(), r.ID.String()+".json"), r)
+}
+
+// DeleteLogAggregation removes the record of id; a missing one is not an
+// error.
+func (s *Store) DeleteLogAggregation(id api.ApplicationID) error {
+	return remove(filepath.Join(s.logAggDir(), id.String()+".json"))
+}
+
+// LoadLogAggregations reads every log aggregation record, sorted by id;
+// unreadable ones are skipped and reported as for Load.
+func (s *Store) LoadLogAggregations() ([]LogAggregation, error) {
+	var errs []error
+	var out []LogAggregation
+	err := readAll(s.logAggDir(), func(path string, data []byte) {
+		var r LogAggregation
+		if err := json.Unmarshal(data, &r); err != nil || r.ID.IsZero() {
+			errs = append(errs, fmt.Errorf("%w: %s: %v", ErrCorrupt, path, err))
+			return
+		}
+		out = append(out, r)
+	})
+	errs = append(errs, err)
+	sort.Slice(out, func(i, j int) bool { return out[i].ID.String() < out[j].ID.String() })
+	return out, errors.Join(errs...)
+}
 
 // PutContainer writes c's record, replacing any earlier one.
 func (s *Store) PutContainer(c Container) error {

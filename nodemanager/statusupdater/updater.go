@@ -24,6 +24,14 @@ type Containers interface {
 	CleanupApps(ids []api.ApplicationID)
 }
 
+// LogReports is what the updater needs from the log aggregator
+// (*logaggregation.Aggregator): the statuses to send (all of them on a
+// registration, the changed ones on a heartbeat) and a func to call once
+// the RM answered.
+type LogReports interface {
+	Reports(all bool) ([]rpc.LogAggregationReport, func())
+}
+
 // Config describes the node to the RM.
 type Config struct {
 	NodeID      api.NodeID
@@ -51,6 +59,10 @@ type Deps struct {
 	Logger *zap.Logger
 	// OnHeartbeat, when set, is told each heartbeat's round trip and error.
 	OnHeartbeat func(rtt time.Duration, err error)
+	// LogReports, when set, are sent with registrations and heartbeats.
+	LogReports LogReports
+	// OnRegistered, when set, is given each registration's answer.
+	OnRegistered func(rpc.RegisterNodeResponse)
 }
 
 // Updater registers the node and heartbeats.
@@ -130,13 +142,20 @@ func (u *Updater) register(ctx context.Context) (time.Duration, error) {
 	backoff := u.cfg.RetryMin
 	for {
 		now := u.deps.Clock()
+		reports, ack := u.reports(true)
 		req := rpc.RegisterNodeRequest{
 			NodeID: u.cfg.NodeID, HTTPAddress: u.cfg.HTTPAddress, Total: u.cfg.Total, Version: u.cfg.Version,
 			StartedAt: u.cfg.StartedAt.UnixMilli(), Containers: u.deps.Containers.RegisterStatuses(),
-			Health: u.deps.Health(now),
+			Health: u.deps.Health(now), LogAggregationReports: reports,
 		}
 		var resp rpc.RegisterNodeResponse
 		err := u.deps.Client.Call(ctx, rpc.PathNodeRegister, req, &resp)
+		if err == nil && resp.Action != rpc.ActionResync && resp.Action != rpc.ActionShutdown {
+			ack()
+			if u.deps.OnRegistered != nil {
+				u.deps.OnRegistered(resp)
+			}
+		}
 		switch {
 		case ctx.Err() != nil:
 			return 0, ctx.Err()
@@ -181,8 +200,9 @@ func (u *Updater) heartbeatLoop(ctx context.Context, interval time.Duration) err
 			t.Stop() // Go ≥ 1.23 timers: no stale tick to drain
 		}
 		now := u.deps.Clock()
+		reports, ack := u.reports(false)
 		req := rpc.NodeHeartbeatRequest{NodeID: u.cfg.NodeID, ResponseID: responseID,
-			Containers: u.deps.Containers.HeartbeatStatuses(), Health: u.deps.Health(now)}
+			Containers: u.deps.Containers.HeartbeatStatuses(), Health: u.deps.Health(now), LogAggregationReports: reports}
 		var resp rpc.NodeHeartbeatResponse
 		sent := time.Now() // wall time, for the metrics only
 		err := u.deps.Client.Call(ctx, rpc.PathNodeHeartbeat, req, &resp)
@@ -203,6 +223,7 @@ func (u *Updater) heartbeatLoop(ctx context.Context, interval time.Duration) err
 		u.mu.Lock()
 		u.lastHeartbeat = now
 		u.mu.Unlock()
+		ack()
 		responseID = resp.ResponseID
 		u.deps.Containers.AckCompleted(resp.ContainersCompletedAck)
 		if len(resp.ContainersToCleanup) > 0 {
@@ -224,6 +245,13 @@ func (u *Updater) heartbeatLoop(ctx context.Context, interval time.Duration) err
 		}
 		t.Reset(interval)
 	}
+}
+
+func (u *Updater) reports(all bool) ([]rpc.LogAggregationReport, func()) {
+	if u.deps.LogReports == nil {
+		return nil, func() {}
+	}
+	return u.deps.LogReports.Reports(all)
 }
 
 // Unregister tells the RM the node is leaving (it goes SHUTDOWN there).

@@ -117,6 +117,20 @@ func (s *server) serveLog(c *gin.Context, ci containermanager.ContainerInfo, nam
 // that it belongs to :user; it writes a plain-text error when not.
 func (s *server) userContainer(c *gin.Context) (containermanager.ContainerInfo, bool) {
 	ci, err := s.lookup(c.Param("containerid"))
+	gone := err != nil
+	if err == nil && ci.Complete {
+		_, lerr := os.Lstat(ci.LogDir)
+		gone = lerr != nil
+	}
+	if gone && s.AggregatedLogsURL != nil {
+		id, perr := api.ParseContainerID(c.Param("containerid"))
+		if perr == nil {
+			if target := s.AggregatedLogsURL(id, c.Param("user"), strings.TrimPrefix(c.Param("filename"), "/")); target != "" {
+				c.Redirect(http.StatusTemporaryRedirect, target)
+				return ci, false
+			}
+		}
+	}
 	if err != nil {
 		c.String(http.StatusNotFound, "%v\n", err)
 		return ci, false

@@ -32,6 +32,10 @@ type Deps struct {
 	NodeID      api.NodeID
 	HTTPAddress string
 	Logger      *zap.Logger
+	// AggregatedLogsURL, when set, is where /node/containerlogs/… requests
+	// for a container whose local logs are gone are redirected ("" when
+	// nowhere).
+	AggregatedLogsURL func(id api.ContainerID, user, file string) string
 }
 
 type server struct {

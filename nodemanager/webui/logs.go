@@ -13,6 +13,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/goyarn/goyarn/api"
 	"github.com/goyarn/goyarn/nodemanager/containermanager"
 )
 
@@ -45,8 +46,13 @@ func logFiles(dir string) []logFile {
 	return out
 }
 
-// userContainer is lookup plus the owner check of YARN's log pages.
+// userContainer is lookup plus the owner check of YARN's log pages. A
+// container whose local logs are gone (expired, or its log dir removed) is
+// redirected to its aggregated logs when there are any to go to.
 func (u *UI) userContainer(c *gin.Context) (containermanager.ContainerInfo, bool) {
+	if u.redirectAggregated(c) {
+		return containermanager.ContainerInfo{}, false
+	}
 	ci, ok := u.lookup(c)
 	if !ok {
 		return ci, false
@@ -169,4 +175,29 @@ func readLog(dir, name string, size int64) (logFileData, error) {
 	}
 	return logFileData{File: logFile{Name: name, Size: total, Modified: fi.ModTime()}, Text: string(buf[:n]),
 		Start: start, End: start + int64(n), Partial: int64(n) < total}, nil
+}
+
+// redirectAggregated sends the request to the RM's aggregated logs page
+// when the container is not here, or its log dir is gone, and the node
+// aggregates logs (YARN's yarn.log.server.url). It reports whether it did.
+func (u *UI) redirectAggregated(c *gin.Context) bool {
+	if u.deps.AggregatedLogsURL == nil {
+		return false
+	}
+	id, err := api.ParseContainerID(c.Param("id"))
+	if err != nil {
+		return false
+	}
+	if ci, err := u.deps.Containers.Container(id); err == nil {
+		if _, err := os.Lstat(ci.LogDir); err == nil || !ci.Complete {
+			return false
+		}
+	}
+	file := strings.TrimPrefix(c.Param("file"), "/")
+	target := u.deps.AggregatedLogsURL(id, c.Param("user"), file)
+	if target == "" {
+		return false
+	}
+	c.Redirect(http.StatusTemporaryRedirect, target)
+	return true
 }

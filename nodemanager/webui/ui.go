@@ -42,6 +42,10 @@ type Deps struct {
 	HTTPAddress string
 	// Metrics, when set, is served at /metrics.
 	Metrics http.Handler
+	// AggregatedLogsURL, when set, is where a container's logs page sends
+	// the browser once the container's local logs are gone: the RM's page of
+	// its aggregated logs ("" when there is none to send it to).
+	AggregatedLogsURL func(id api.ContainerID, user, file string) string
 	// RefreshSeconds is the auto-refresh period of the live pages
 	// (default 5; negative: none).
 	RefreshSeconds int

@@ -56,6 +56,7 @@ func (c *Core) Submit(ctx context.Context, sub api.SubmissionContext, user strin
 		id: sub.ApplicationID, user: user, sub: sub, queue: queue, state: api.AppNew, finalStatus: api.FinalUndefined,
 		submitTime: now, maxAttempts: sub.MaxAttempts,
 		live: map[api.ContainerID]*container{}, nodes: map[api.NodeID]bool{}, gone: map[api.ContainerID]bool{},
+		logAgg: map[api.NodeID]*nodeLogAgg{},
 	}
 	c.appEvent(a, lifecycle.AppStart)
 	c.apps[a.id] = a
@@ -219,6 +220,9 @@ func (c *Core) finishApp(a *app, final api.FinalStatus, diag string, now time.Ti
 		}
 	}
 	c.sched.SetAMDemand(a.id, api.Resource{})
+	if c.onFinish != nil {
+		c.onFinish(a.id, a.sub)
+	}
 	c.completed = append(c.completed, a.id)
 	rec := a.record()
 	saved := c.journal.put("put app "+a.id.String(), func(ctx context.Context, st store.Store) error { return st.PutApp(ctx, rec) })

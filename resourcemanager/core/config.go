@@ -31,18 +31,26 @@ type Config struct {
 	RMWebAddresses []string
 	// StagingDir is given to AMs (GOYARN_STAGING_DIR).
 	StagingDir string
+	// LogAggregation says NMs aggregate logs (a remote-app-log-dir is set):
+	// applications no node reported on are NOT_START rather than DISABLED.
+	LogAggregation bool
+	// LogAggregationTimeout: a node whose aggregation has not ended this long
+	// after its application finished counts as TIME_OUT
+	// (yarn.log-aggregation-status.time-out.ms; default 10 min).
+	LogAggregationTimeout time.Duration
 }
 
 // DefaultConfig returns the defaults.
 func DefaultConfig() Config {
 	return Config{
-		ClusterTimestamp:  time.Now().UnixMilli(),
-		HeartbeatInterval: time.Second,
-		NodeExpiry:        30 * time.Second,
-		AMExpiry:          10 * time.Minute,
-		AllocationExpiry:  10 * time.Minute,
-		MaxAttempts:       2,
-		MaxCompletedApps:  10000,
+		ClusterTimestamp:      time.Now().UnixMilli(),
+		HeartbeatInterval:     time.Second,
+		NodeExpiry:            30 * time.Second,
+		AMExpiry:              10 * time.Minute,
+		AllocationExpiry:      10 * time.Minute,
+		MaxAttempts:           2,
+		MaxCompletedApps:      10000,
+		LogAggregationTimeout: 10 * time.Minute,
 	}
 }
 

@@ -56,6 +56,9 @@ type Deps struct {
 	// Observer is told about scheduling passes and finished containers
 	// (nil: nobody).
 	Observer Observer
+	// OnAppFinished is told of every application that ended (nil:
+	// nobody). It is called under the core's lock and must not block.
+	OnAppFinished func(api.ApplicationID, api.SubmissionContext)
 }
 
 // Core owns the RM's state. All methods are safe for concurrent use.
@@ -69,6 +72,7 @@ type Core struct {
 	journal  *journal
 	storeNm  string
 	obs      Observer
+	onFinish func(api.ApplicationID, api.SubmissionContext)
 
 	mu         sync.Mutex
 	apps       map[api.ApplicationID]*app
@@ -112,7 +116,8 @@ func New(cfg Config, deps Deps) (*Core, error) {
 	c := &Core{
 		cfg: cfg, sched: deps.Scheduler, launcher: deps.Launcher, secret: deps.Secret,
 		log: deps.Logger.Named("core"), now: deps.Now, storeNm: deps.Store.Name(), obs: deps.Observer,
-		apps: map[api.ApplicationID]*app{}, nodes: map[api.NodeID]*node{}, inactive: map[api.NodeID]*node{},
+		onFinish: deps.OnAppFinished,
+		apps:     map[api.ApplicationID]*app{}, nodes: map[api.NodeID]*node{}, inactive: map[api.NodeID]*node{},
 		containers: map[api.ContainerID]*container{}, nextSeq: 1,
 	}
 	c.journal = newJournal(deps.Store, c.log, deps.OnStoreError)

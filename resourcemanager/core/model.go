@@ -28,6 +28,9 @@ type app struct {
 	live map[api.ContainerID]*container
 	// nodes that ran a container of the app: told to clean up when it ends
 	nodes map[api.NodeID]bool
+	// log aggregation status per node that ran a container (not stored:
+	// NMs re-report after a failover)
+	logAgg map[api.NodeID]*nodeLogAgg
 	// containers of older epochs this RM finished: never adopted again
 	gone map[api.ContainerID]bool
 	// aggregate resource use of finished containers

@@ -51,6 +51,7 @@ func (c *Core) RegisterNode(req rpc.RegisterNodeRequest) (rpc.RegisterNodeRespon
 		reported[st.ContainerID] = true
 		c.nodeContainerReport(n, st, now)
 	}
+	c.applyLogReports(n.id, req.LogAggregationReports)
 	for id, ct := range n.containers {
 		if !reported[id] && ct.state == api.ContainerRunning {
 			c.finishContainer(ct, lifecycle.ContainerKillIt, api.ExitAborted, "Container released on a *restarted* node: the NodeManager no longer runs it", now)
@@ -59,7 +60,7 @@ func (c *Core) RegisterNode(req rpc.RegisterNodeRequest) (rpc.RegisterNodeRespon
 	c.schedule(now)
 	return rpc.RegisterNodeResponse{
 		Action: rpc.ActionNormal, RMIdentifier: c.cfg.ClusterTimestamp,
-		HeartbeatIntervalMs: c.cfg.HeartbeatInterval.Milliseconds(),
+		HeartbeatIntervalMs: c.cfg.HeartbeatInterval.Milliseconds(), WebAddresses: c.cfg.RMWebAddresses,
 	}, nil
 }
 
@@ -108,6 +109,7 @@ func (c *Core) NodeHeartbeat(req rpc.NodeHeartbeatRequest) (rpc.NodeHeartbeatRes
 		}
 		c.nodeContainerReport(n, st, now)
 	}
+	c.applyLogReports(n.id, req.LogAggregationReports)
 	if freed {
 		c.schedule(now)
 	}
@@ -126,6 +128,9 @@ func (c *Core) NodeHeartbeat(req rpc.NodeHeartbeatRequest) (rpc.NodeHeartbeatRes
 func (c *Core) nodeContainerReport(n *node, st rpc.ContainerStatus, now time.Time) {
 	if st.State == api.RunComplete {
 		n.completedAck = append(n.completedAck, st.ContainerID)
+	}
+	if a := c.apps[st.ContainerID.App()]; a != nil {
+		a.ranOn(n.id)
 	}
 	ct := c.containers[st.ContainerID]
 	if ct != nil && ct.node == n.id {

@@ -81,6 +81,7 @@ func recoveredApp(sa store.App, now time.Time) *app {
 		id: r.ID, user: r.User, sub: r.Submission, queue: r.Queue, state: r.State, finalStatus: r.FinalStatus,
 		diagnostics: r.Diagnostics, submitTime: r.SubmitTime, finishTime: r.FinishTime, maxAttempts: r.Submission.MaxAttempts,
 		live: map[api.ContainerID]*container{}, nodes: map[api.NodeID]bool{}, gone: map[api.ContainerID]bool{},
+		logAgg: map[api.NodeID]*nodeLogAgg{},
 	}
 	if a.maxAttempts < 1 {
 		a.maxAttempts = 1

@@ -34,6 +34,9 @@ type AppView struct {
 	MemorySeconds     int64
 	VcoreSeconds      int64
 	Attempts          []AttemptView
+	// LogAggregation combines LogAggregationNodes (see CombineLogAggregation).
+	LogAggregation      api.LogAggregationStatus
+	LogAggregationNodes []NodeLogAggregation // by node
 }
 
 // AttemptView is a snapshot of one attempt.
@@ -143,7 +146,12 @@ func (c *Core) appView(a *app, now time.Time) AppView {
 	for _, att := range a.attempts {
 		v.Attempts = append(v.Attempts, attemptView(a, att))
 	}
+	v.LogAggregation, v.LogAggregationNodes = c.logAggView(a, now)
 	return v
+}
+
+func sortNodeLogAgg(ns []NodeLogAggregation) {
+	sort.Slice(ns, func(i, j int) bool { return ns[i].Node.String() < ns[j].Node.String() })
 }
 
 func attemptView(a *app, att *attempt) AttemptView {

@@ -19,7 +19,7 @@ func (s *Server) appDTO(v *core.AppView, clusterMem int64, queueMem int64, now t
 		ApplicationType: v.Type, ApplicationTags: yarn.JoinTags(v.Tags), Priority: v.Priority,
 		StartedTime: yarn.Millis(v.SubmitTime), FinishedTime: yarn.Millis(v.FinishTime),
 		AllocatedMB: v.Allocated.MemoryMB, AllocatedVCores: v.Allocated.VCores, RunningContainers: int32(v.RunningContainers),
-		MemorySeconds: v.MemorySeconds, VcoreSeconds: v.VcoreSeconds, LogAggregationStatus: yarn.LogAggDisabled,
+		MemorySeconds: v.MemorySeconds, VcoreSeconds: v.VcoreSeconds, LogAggregationStatus: string(v.LogAggregation),
 		TrackingUI: yarn.TrackingUIUnassigned,
 	}
 	d.ElapsedTime = yarn.Elapsed(d.StartedTime, d.FinishedTime, now)

@@ -106,7 +106,8 @@ func TestSubmitAndQuery(t *testing.T) {
 		t.Fatalf("get app: %d %s", code, body)
 	}
 	a := app.App
-	if a.User != "alice" || a.Queue != "default" || a.State != api.AppAccepted || a.ApplicationTags != "nightly" || a.TrackingUI != yarn.TrackingUIUnassigned {
+	if a.User != "alice" || a.Queue != "default" || a.State != api.AppAccepted || a.ApplicationTags != "nightly" || a.TrackingUI != yarn.TrackingUIUnassigned ||
+		a.LogAggregationStatus != yarn.LogAggDisabled {
 		t.Fatalf("app %+v", a)
 	}
 	for _, q := range []string{"states=accepted", "user=alice", "queue=default", "applicationTypes=yarn", "applicationTags=nightly,x", "limit=1"} {

@@ -18,7 +18,7 @@ var templateFS embed.FS
 
 // pageNames are the content templates; each is parsed with api/webkit's
 // layout and templates/chrome.html (the RM's header, nav and footer).
-var pageNames = []string{"overview", "apps", "app", "nodes", "scheduler"}
+var pageNames = []string{"overview", "apps", "app", "nodes", "scheduler", "agglogs", "agglogfile"}
 
 func parsePages(log *zap.Logger) (*webkit.Pages, error) {
 	return webkit.Parse(webkit.Site{FS: templateFS, Chrome: []string{"templates/chrome.html"}, Pages: pageNames,
@@ -48,8 +48,12 @@ var rmFuncs = template.FuncMap{
 		}
 		return "http://" + webAddress + "/cluster"
 	},
-	"indent":   func(depth int) float64 { return 1.4 * float64(depth) },
-	"progress": func(p float64) float64 { return webkit.ClampPercent(100 * p) },
+	// aggLogsURL is a container's aggregated logs page on the RM.
+	"aggLogsURL": func(id api.ContainerID, user string) string { return AggregatedLogsPath(id, user, "") },
+	"aggLogURL":  AggregatedLogsPath,
+	"bytes":      fmtBytes,
+	"indent":     func(depth int) float64 { return 1.4 * float64(depth) },
+	"progress":   func(p float64) float64 { return webkit.ClampPercent(100 * p) },
 }
 
 // page is what every template gets; Data is the page's own.

@@ -65,8 +65,11 @@ type Deps struct {
 	// RefreshSeconds is the auto-refresh period of the live pages
 	// (default 5; negative: none).
 	RefreshSeconds int
-	Now            func() time.Time
-	Logger         *zap.Logger
+	// Logs, when set, serves aggregated container logs at
+	// /cluster/containerlogs/<cid>/<user>[/<file>] (on a standby too).
+	Logs   *AggregatedLogs
+	Now    func() time.Time
+	Logger *zap.Logger
 }
 
 // UI serves the pages.
@@ -130,6 +133,9 @@ func (u *UI) routes() (http.Handler, error) {
 	e.GET("/", u.overview)
 	e.GET("/cluster", u.overview)
 	e.GET("/cluster/cluster", u.overview) // YARN's About page
+	// Aggregated logs are read from the store, not the core: any RM serves them.
+	e.GET("/cluster/containerlogs/:id/:user", u.aggLogList)
+	e.GET("/cluster/containerlogs/:id/:user/*file", u.aggLogFile)
 	// Served by the active RM only; a standby redirects:
 	active := e.Group("", u.requireActive)
 	active.GET("/cluster/apps", u.apps)

@@ -28,6 +28,10 @@ type Options struct {
 	Runtime string
 	// DockerImage is the NMs' default image with the docker runtime.
 	DockerImage string
+	// AggregateLogs gives the RM and NMs --remote-app-log-dir
+	// file://<Dir>/app-logs (Cluster.RemoteAppLogDir), and clients
+	// GOYARN_REMOTE_APP_LOG_DIR.
+	AggregateLogs bool
 }
 
 // Cluster is a running test cluster.
@@ -48,6 +52,9 @@ type Cluster struct {
 	webs []string
 	// ID is the cluster id the NMs label their Docker containers with.
 	ID string
+	// RemoteAppLogDir is where logs are aggregated ("" unless
+	// Options.AggregateLogs).
+	RemoteAppLogDir string
 }
 
 // Start builds (once) and starts an RM and opts.NodeManagers NMs, and waits
@@ -94,6 +101,11 @@ func newCluster(t testing.TB, opts Options) *Cluster {
 		ID: fmt.Sprintf("e2e-%d-%d", os.Getpid(), time.Now().UnixNano())}
 	if err := os.MkdirAll(c.Staging, 0o755); err != nil {
 		t.Fatal(err)
+	}
+	if opts.AggregateLogs {
+		c.RemoteAppLogDir = "file://" + filepath.Join(dir, "app-logs")
+		c.opts.RMArgs = append([]string{"--remote-app-log-dir", c.RemoteAppLogDir}, opts.RMArgs...)
+		c.opts.NMArgs = append([]string{"--remote-app-log-dir", c.RemoteAppLogDir}, opts.NMArgs...)
 	}
 	t.Cleanup(c.cleanup)
 	return c
@@ -160,8 +172,12 @@ func (c *Cluster) Web() string {
 
 // Env is the environment a client needs to reach this cluster: every RM.
 func (c *Cluster) Env() []string {
-	return []string{"GOYARN_RM_ADDRESSES=" + strings.Join(c.webs, ","), "GOYARN_STAGING_DIR=" + c.Staging,
+	env := []string{"GOYARN_RM_ADDRESSES=" + strings.Join(c.webs, ","), "GOYARN_STAGING_DIR=" + c.Staging,
 		"GOYARN_CONF_DIR=" + filepath.Join(c.Dir, "conf")}
+	if c.RemoteAppLogDir != "" {
+		env = append(env, "GOYARN_REMOTE_APP_LOG_DIR="+c.RemoteAppLogDir)
+	}
+	return env
 }
 
 func (c *Cluster) cleanup() {

@@ -44,7 +44,13 @@ func App[C any](name, usage, version string, defaults func() C, envPrefix string
 		Action: func(c *cli.Context) error {
 			cfg := defaults()
 			if layout != nil {
-				cl, err := clusterconf.Discover(c.String(ConfDirFlag))
+				explicit := c.String(ConfDirFlag)
+				if explicit == os.Getenv(clusterconf.EnvConfDir) {
+					// From the environment: clusterconf.Find's rules apply (a
+					// directory without goyarn.yaml means no layout).
+					explicit = ""
+				}
+				cl, err := clusterconf.Discover(explicit)
 				if err != nil {
 					return err
 				}

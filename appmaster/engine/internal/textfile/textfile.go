@@ -70,7 +70,8 @@ func Plan(pattern string, minPartitions int, maxSplit int64) ([]Split, error) {
 	return out, nil
 }
 
-// List expands pattern (see Plan) into a sorted list of absolute file paths.
+// List expands pattern (see Plan) into a sorted list of file paths; relative
+// ones stay relative to the reader's working directory.
 func List(pattern string) ([]string, error) {
 	var files []string
 	for p := range strings.SplitSeq(pattern, ",") {
@@ -78,13 +79,13 @@ func List(pattern string) ([]string, error) {
 		if p == "" {
 			continue
 		}
-		abs, err := filepath.Abs(p)
-		if err != nil {
-			return nil, fmt.Errorf("textfile: %q: %w", p, err)
-		}
-		matches := []string{abs}
+		// A relative path stays relative: each task reads it from its own
+		// working directory, where --files are localized on every host.
+		clean := filepath.Clean(p)
+		matches := []string{clean}
 		if strings.ContainsAny(p, `*?[`) {
-			if matches, err = filepath.Glob(abs); err != nil {
+			var err error
+			if matches, err = filepath.Glob(clean); err != nil {
 				return nil, fmt.Errorf("textfile: %q: %w", p, err)
 			}
 			if len(matches) == 0 {
