@@ -61,9 +61,7 @@ func ObjectStore(getenv func(string) string) (objstore.Config, error) {
 	if err != nil {
 		return objstore.Config{}, err
 	}
-	return objstore.Config{S3Endpoint: cl.ObjectStore.Endpoint, S3Region: cl.ObjectStore.Region,
-		S3CredentialsFile: cl.ObjectStore.CredentialsFile, S3Profile: cl.ObjectStore.Profile,
-		S3VirtualHost: cl.ObjectStore.VirtualHost}, nil
+	return cl.ObjectStore.Settings().Config(), nil
 }
 
 // NewLayoutStager is the stager of a client: staging (a --staging-dir

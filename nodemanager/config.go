@@ -49,12 +49,8 @@ type Config struct {
 	ReadyFile              string        `yaml:"ready-file" usage:"once listening and registered, write {nodeId,rpcAddress,webAddress,pid} JSON here"`
 	LogLevel               string        `yaml:"log-level" usage:"debug, info, warn or error"`
 	LogFormat              string        `yaml:"log-format" usage:"console or json"`
-	// The object store of s3:// URLs (see api/objstore).
-	ObjectStoreEndpoint        string `yaml:"object-store-endpoint" usage:"S3 endpoint of s3:// URLs, http(s)://host:port (empty: AWS)"`
-	ObjectStoreRegion          string `yaml:"object-store-region" usage:"S3 region"`
-	ObjectStoreCredentialsFile string `yaml:"object-store-credentials-file" usage:"S3 credentials, AWS shared-credentials format, mode 0600"`
-	ObjectStoreProfile         string `yaml:"object-store-profile" usage:"section of the S3 credentials file (empty: default)"`
-	ObjectStoreVirtualHost     bool   `yaml:"object-store-virtual-host" usage:"address S3 buckets as bucket.host (AWS style) instead of host/bucket"`
+	// Objects are the object store settings of s3:// URLs (api/objstore).
+	Objects objstore.Settings `yaml:",inline"`
 	// Docker runtime (containers/docker); see its package doc.
 	DockerHost            string   `yaml:"docker-host" usage:"Docker daemon address (empty: DOCKER_HOST or the local socket)"`
 	DockerDefaultImage    string   `yaml:"docker-default-image" usage:"image of Docker containers whose launch environment names none"`
@@ -113,13 +109,6 @@ func (c Config) Resolved() Config {
 		}
 	}
 	return c
-}
-
-// ObjectStore is the object store configuration of s3:// URLs (staging,
-// localization, log aggregation).
-func (c Config) ObjectStore() objstore.Config {
-	return objstore.Config{S3Endpoint: c.ObjectStoreEndpoint, S3Region: c.ObjectStoreRegion,
-		S3CredentialsFile: c.ObjectStoreCredentialsFile, S3Profile: c.ObjectStoreProfile, S3VirtualHost: c.ObjectStoreVirtualHost}
 }
 
 // Validate returns every problem with c (as resolved) at once.

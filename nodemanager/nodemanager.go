@@ -130,7 +130,7 @@ func (n *NodeManager) Start(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	objects, err := objstore.New(n.cfg.ObjectStore())
+	objects, err := objstore.New(n.cfg.Objects.Config())
 	if err != nil {
 		return err
 	}

@@ -29,24 +29,20 @@ type Config struct {
 	MaxCompletedApps  int           `yaml:"max-completed-applications" usage:"finished applications kept for queries"`
 	StagingDir        string        `yaml:"staging-dir" usage:"the cluster's staging URL (file:///dir, s3://bucket/prefix) or directory, passed to AMs"`
 	RemoteAppLogDir   string        `yaml:"remote-app-log-dir" usage:"where NodeManagers aggregate finished applications' logs (file:///dir, s3://bucket/prefix); the web UI reads them there"`
-	// The object store of s3:// URLs (see api/objstore).
-	ObjectStoreEndpoint        string        `yaml:"object-store-endpoint" usage:"S3 endpoint of s3:// URLs, http(s)://host:port (empty: AWS)"`
-	ObjectStoreRegion          string        `yaml:"object-store-region" usage:"S3 region"`
-	ObjectStoreCredentialsFile string        `yaml:"object-store-credentials-file" usage:"S3 credentials, AWS shared-credentials format, mode 0600"`
-	ObjectStoreProfile         string        `yaml:"object-store-profile" usage:"section of the S3 credentials file (empty: default)"`
-	ObjectStoreVirtualHost     bool          `yaml:"object-store-virtual-host" usage:"address S3 buckets as bucket.host (AWS style) instead of host/bucket"`
-	Recovery                   string        `yaml:"recovery" usage:"state store: memory (nothing survives a restart), filesystem (state-dir; one RM) or zookeeper (zk-address; required for HA)"`
-	StateDir                   string        `yaml:"state-dir" usage:"directory of the filesystem state store"`
-	RecoveryGrace              time.Duration `yaml:"recovery-grace" usage:"after becoming active, how long no new container is scheduled while NMs and AMs resync"`
-	HAID                       string        `yaml:"ha-id" usage:"this RM's id in an HA cluster (rm1, rm2, ...); empty: no HA"`
-	ZKAddress                  []string      `yaml:"zk-address" usage:"ZooKeeper servers, host:port (for recovery zookeeper and HA)"`
-	ZKSessionTimeout           time.Duration `yaml:"zk-session-timeout" usage:"ZooKeeper session timeout: a dead active RM is replaced after about this long"`
-	RMRPCAddresses             []string      `yaml:"rm-rpc-addresses" usage:"every RM's internal RPC host:port, given to AMs (default: this RM's)"`
-	RMWebAddresses             []string      `yaml:"rm-web-addresses" usage:"every RM's web host:port, given to AMs (default: this RM's)"`
-	MaxBodyBytes               int64         `yaml:"max-body-bytes" usage:"largest REST request body accepted"`
-	LogLevel                   string        `yaml:"log-level" usage:"debug, info, warn or error"`
-	LogFormat                  string        `yaml:"log-format" usage:"console or json"`
-	ReadyFile                  string        `yaml:"ready-file" usage:"once serving, write the actual addresses here as JSON"`
+	// Objects are the object store settings of s3:// URLs (api/objstore).
+	Objects          objstore.Settings `yaml:",inline"`
+	Recovery         string            `yaml:"recovery" usage:"state store: memory (nothing survives a restart), filesystem (state-dir; one RM) or zookeeper (zk-address; required for HA)"`
+	StateDir         string            `yaml:"state-dir" usage:"directory of the filesystem state store"`
+	RecoveryGrace    time.Duration     `yaml:"recovery-grace" usage:"after becoming active, how long no new container is scheduled while NMs and AMs resync"`
+	HAID             string            `yaml:"ha-id" usage:"this RM's id in an HA cluster (rm1, rm2, ...); empty: no HA"`
+	ZKAddress        []string          `yaml:"zk-address" usage:"ZooKeeper servers, host:port (for recovery zookeeper and HA)"`
+	ZKSessionTimeout time.Duration     `yaml:"zk-session-timeout" usage:"ZooKeeper session timeout: a dead active RM is replaced after about this long"`
+	RMRPCAddresses   []string          `yaml:"rm-rpc-addresses" usage:"every RM's internal RPC host:port, given to AMs (default: this RM's)"`
+	RMWebAddresses   []string          `yaml:"rm-web-addresses" usage:"every RM's web host:port, given to AMs (default: this RM's)"`
+	MaxBodyBytes     int64             `yaml:"max-body-bytes" usage:"largest REST request body accepted"`
+	LogLevel         string            `yaml:"log-level" usage:"debug, info, warn or error"`
+	LogFormat        string            `yaml:"log-format" usage:"console or json"`
+	ReadyFile        string            `yaml:"ready-file" usage:"once serving, write the actual addresses here as JSON"`
 
 	// Scheduler holds the capacity scheduler's settings and queue tree; it
 	// comes from the config file only.
@@ -126,13 +122,6 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("scheduler: %w", err))
 	}
 	return errors.Join(errs...)
-}
-
-// ObjectStore is the object store configuration of s3:// URLs (staging
-// clean-up, aggregated logs).
-func (c Config) ObjectStore() objstore.Config {
-	return objstore.Config{S3Endpoint: c.ObjectStoreEndpoint, S3Region: c.ObjectStoreRegion,
-		S3CredentialsFile: c.ObjectStoreCredentialsFile, S3Profile: c.ObjectStoreProfile, S3VirtualHost: c.ObjectStoreVirtualHost}
 }
 
 // admins returns the configured admin users, or the user running the RM.

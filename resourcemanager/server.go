@@ -104,7 +104,7 @@ func Start(cfg Config, log *zap.Logger) (*Server, error) {
 		HAState: func() api.HAState { return s.info().HAState }}); err != nil {
 		return nil, err
 	}
-	if s.objects, err = objstore.New(cfg.ObjectStore()); err != nil {
+	if s.objects, err = objstore.New(cfg.Objects.Config()); err != nil {
 		return nil, err
 	}
 	ui, err := webui.New(webui.Deps{Active: webui.ActiveCore(s.activeCore), HA: s.haStatus, About: s.about,

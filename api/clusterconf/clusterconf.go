@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/goyarn/goyarn/api/objstore"
 )
 
 // FileName is the layout file's name inside a configuration directory.
@@ -32,7 +34,8 @@ type RM struct {
 	RPC string `yaml:"rpc"` // NodeManagers and ApplicationMasters
 }
 
-// ObjectStore is the S3-compatible store of s3:// URLs.
+// ObjectStore is the S3-compatible store of s3:// URLs: the layout's
+// object-store section (the daemons' object-store-* settings).
 type ObjectStore struct {
 	Endpoint        string `yaml:"endpoint"`         // http(s)://host:port; empty: AWS S3
 	Region          string `yaml:"region"`           // default us-east-1
@@ -40,6 +43,9 @@ type ObjectStore struct {
 	Profile         string `yaml:"profile"`          // default "default"
 	VirtualHost     bool   `yaml:"virtual-host"`     // bucket as a host name instead of the path
 }
+
+// Settings are the daemons' and clients' object store settings.
+func (o ObjectStore) Settings() objstore.Settings { return objstore.Settings(o) }
 
 // Cluster is the layout file's content.
 type Cluster struct {

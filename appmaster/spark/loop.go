@@ -302,8 +302,15 @@ func (a *sparkAM) onCompleted(statuses []rpc.ContainerStatus) {
 		}
 		e.state = execDone
 		reason := describeExit(s)
-		a.log.Warn("executor lost", zap.String("executor_id", e.id), zap.String("container_id", s.ContainerID.String()),
-			zap.String("node_id", e.c.NodeID.String()), zap.Int("exit_status", s.ExitStatus), zap.String("reason", reason))
+		fields := []zap.Field{zap.String("executor_id", e.id), zap.String("container_id", s.ContainerID.String()),
+			zap.String("node_id", e.c.NodeID.String()), zap.Int("exit_status", s.ExitStatus), zap.String("reason", reason)}
+		if s.ExitStatus == 0 {
+			// An executor exits 0 only when its driver told it to stop:
+			// ended, not lost (the driver may just not have said so yet).
+			a.log.Info("executor exited", fields...)
+		} else {
+			a.log.Warn("executor lost", fields...)
+		}
 		a.pendingLoss = append(a.pendingLoss, loss{
 			req:    protocol.ExecutorLostRequest{ExecutorID: e.id, ContainerID: s.ContainerID.String(), ExitStatus: s.ExitStatus, Reason: reason},
 			tell:   true,

@@ -14,11 +14,7 @@ func layout(cfg *nodemanager.Config, cl clusterconf.Cluster, _ func(string) stri
 	setIf(&cfg.StagingDir, cl.Staging)
 	setIf(&cfg.RemoteAppLogDir, cl.RemoteAppLogDir)
 	setIf(&cfg.ClusterSecretFile, cl.ClusterSecretFile)
-	setIf(&cfg.ObjectStoreEndpoint, cl.ObjectStore.Endpoint)
-	setIf(&cfg.ObjectStoreRegion, cl.ObjectStore.Region)
-	setIf(&cfg.ObjectStoreCredentialsFile, cl.ObjectStore.CredentialsFile)
-	setIf(&cfg.ObjectStoreProfile, cl.ObjectStore.Profile)
-	cfg.ObjectStoreVirtualHost = cfg.ObjectStoreVirtualHost || cl.ObjectStore.VirtualHost
+	cfg.Objects.Fill(cl.ObjectStore.Settings())
 	return nil
 }
 

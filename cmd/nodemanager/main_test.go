@@ -18,14 +18,31 @@ func TestEveryConfigFieldIsAFlag(t *testing.T) {
 			t.Errorf("no flag --%s", key)
 		}
 	}
-	fields := 0
-	typ := reflect.TypeOf(nodemanager.DefaultConfig())
-	for i := 0; i < typ.NumField(); i++ {
-		if key, _, _ := strings.Cut(typ.Field(i).Tag.Get("yaml"), ","); key != "" && key != "-" && typ.Field(i).Tag.Get("flag") != "-" {
-			fields++
+	if len(flags) != countFields(reflect.TypeOf(nodemanager.DefaultConfig()))+1 { // every field and --config
+		t.Errorf("%d flags for %d config fields", len(flags), countFields(reflect.TypeOf(nodemanager.DefaultConfig())))
+	}
+	for _, key := range []string{"object-store-endpoint", "object-store-credentials-file", "remote-app-log-dir"} {
+		if !strings.Contains(ref, "`--"+key+"`") {
+			t.Errorf("no flag --%s", key)
 		}
 	}
-	if len(flags) != fields+1 { // every field and --config
-		t.Errorf("%d flags for %d config fields", len(flags), fields)
-	}
 }
+
+// countFields counts the keyed fields of a config struct type, those of
+// its inline structs included.
+func countFields(typ reflect.Type) int {
+	n := 0
+	for i := 0; i < typ.NumField(); i++ {
+		f := typ.Field(i)
+		key, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		switch {
+		case f.Tag.Get("flag") == "-":
+		case key == "" && opts == "inline":
+			n += countFields(f.Type)
+		case key != "" && key != "-":
+			n++
+		}
+	}
+	return n
+}
+

@@ -42,11 +42,7 @@ func layout(cfg *resourcemanager.Config, cl clusterconf.Cluster, peek func(strin
 	setIf(&cfg.RemoteAppLogDir, cl.RemoteAppLogDir)
 	setIf(&cfg.ClusterSecretFile, cl.ClusterSecretFile)
 	setIf(&cfg.AuthTokenFile, cl.AuthTokenFile)
-	setIf(&cfg.ObjectStoreEndpoint, cl.ObjectStore.Endpoint)
-	setIf(&cfg.ObjectStoreRegion, cl.ObjectStore.Region)
-	setIf(&cfg.ObjectStoreCredentialsFile, cl.ObjectStore.CredentialsFile)
-	setIf(&cfg.ObjectStoreProfile, cl.ObjectStore.Profile)
-	cfg.ObjectStoreVirtualHost = cfg.ObjectStoreVirtualHost || cl.ObjectStore.VirtualHost
+	cfg.Objects.Fill(cl.ObjectStore.Settings())
 	return nil
 }
 

@@ -32,11 +32,19 @@ func dockerCluster(t *testing.T, nms int) *cluster.Cluster {
 	dockerEnv.Skip(t)
 	c := cluster.Start(t, cluster.Options{NodeManagers: nms, NodeMemoryMB: 4096, NodeVCores: 4, Runtime: "docker", DockerImage: dockerEnv.Image})
 	t.Cleanup(func() {
-		// Every container of every application is stopped and removed by the
-		// NMs once the application ends: nothing is left for the cluster's
-		// own cleanup to remove.
-		if left := c.DockerContainers(); len(left) > 0 && !t.Failed() {
-			t.Errorf("Docker containers left after the test: %v", left)
+		// Every container of every application is stopped (after its grace)
+		// and removed by the NMs once the application ends: nothing is left
+		// for the cluster's own cleanup to remove.
+		if t.Failed() {
+			return
+		}
+		deadline := time.Now().Add(60 * time.Second)
+		for left := c.DockerContainers(); len(left) > 0; left = c.DockerContainers() {
+			if time.Now().After(deadline) {
+				t.Errorf("Docker containers left 60 s after the test: %v", left)
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
 		}
 	})
 	return c

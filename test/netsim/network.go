@@ -86,14 +86,33 @@ func New(t testing.TB, opts Options) *Network {
 		opts.StopGrace = defaultGrace
 	}
 	removeStale(t, tl.ip, opts.Prefix)
+	removeStaleBlackholes(tl.ip)
 	used, err := localPrefixes(tl.ip)
 	if err != nil {
 		t.Fatalf("netsim: reading this namespace's addresses and routes: %v", err)
 	}
-	subnet, err := pickSubnet(opts.Subnet, used)
-	if err != nil {
-		t.Fatalf("netsim: %v", err)
+	var subnet netip.Prefix
+	for {
+		if subnet, err = pickSubnet(opts.Subnet, used); err != nil {
+			t.Fatalf("netsim: %v", err)
+		}
+		claimed, err := claimSubnet(tl.ip, subnet, os.Getpid())
+		if err != nil {
+			t.Fatalf("netsim: %v", err)
+		}
+		if claimed {
+			break
+		}
+		if opts.Subnet != "" {
+			t.Fatalf("netsim: subnet %s is taken by another network", subnet)
+		}
+		used = append(used, subnet) // claimed meanwhile by another network
 	}
+	t.Cleanup(func() {
+		if err := releaseSubnet(tl.ip, subnet, os.Getpid()); err != nil {
+			t.Errorf("netsim: %v", err)
+		}
+	})
 	base := t.TempDir()
 	n := &Network{
 		Name:   fmt.Sprintf("%s-%d-%d", opts.Prefix, os.Getpid(), networkCount.Add(1)),

@@ -80,14 +80,25 @@ func TestHostsTalkOnlyOverTheSwitch(t *testing.T) {
 			t.Errorf("%s's %s is not peered into the switch namespace: %v %s", h.Name, hostIf, err, out)
 		}
 	}
-	used, err := localPrefixes(n.tools.ip)
+	// The caller's namespace has no address in the subnet and no route
+	// to it but netsim's blackhole: nothing it sends there leaves the
+	// machine.
+	for _, a := range localAddrs(t) {
+		if n.Subnet.Contains(a) {
+			t.Errorf("caller's namespace has the address %s in the hosts' subnet %s", a, n.Subnet)
+		}
+	}
+	routes, err := exec.Command(n.tools.ip, "-4", "route", "show", "table", "all").Output()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range used {
-		if p.Overlaps(n.Subnet) {
-			t.Errorf("caller's namespace has %s in the hosts' subnet %s", p, n.Subnet)
+	for _, line := range strings.Split(string(routes), "\n") {
+		if p, ok := routePrefix(line); ok && p.Overlaps(n.Subnet) && !strings.HasPrefix(line, "blackhole ") {
+			t.Errorf("caller's namespace routes the hosts' subnet %s: %s", n.Subnet, line)
 		}
+	}
+	if !strings.Contains(string(routes), "blackhole "+n.Subnet.String()) {
+		t.Errorf("no blackhole route for %s in the caller's namespace:\n%s", n.Subnet, routes)
 	}
 	if out, err := exec.Command(n.tools.ip, "-n", n.SwitchNS(), "-4", "-o", "addr").CombinedOutput(); err != nil || len(out) != 0 {
 		t.Errorf("switch namespace has IPv4 addresses: %v %q", err, out)
@@ -230,4 +241,22 @@ func TestDialFromHost(t *testing.T) {
 	if _, err := io.ReadFull(conn, buf); err != nil || string(buf) != "ping\n" {
 		t.Fatalf("echo: %q %v", buf, err)
 	}
+}
+
+// localAddrs lists the caller's interface addresses.
+func localAddrs(t *testing.T) []netip.Addr {
+	t.Helper()
+	as, err := net.InterfaceAddrs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []netip.Addr
+	for _, a := range as {
+		if ipn, ok := a.(*net.IPNet); ok {
+			if ad, ok := netip.AddrFromSlice(ipn.IP); ok {
+				out = append(out, ad.Unmap())
+			}
+		}
+	}
+	return out
 }

@@ -23,13 +23,24 @@ type field struct {
 	typ   reflect.Type
 }
 
-// fields lists the flag-able fields of the struct type t.
+// fields lists the flag-able fields of the struct type t, those of its
+// `yaml:",inline"` struct fields included (as YAML inlines them).
 func fields(t reflect.Type) []field {
 	var out []field
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
-		key, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		if !f.IsExported() || key == "" || key == "-" || f.Tag.Get("flag") == "-" {
+		key, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if !f.IsExported() || f.Tag.Get("flag") == "-" {
+			continue
+		}
+		if key == "" && opts == "inline" && f.Type.Kind() == reflect.Struct {
+			for _, in := range fields(f.Type) {
+				in.index = append(append([]int{}, f.Index...), in.index...)
+				out = append(out, in)
+			}
+			continue
+		}
+		if key == "" || key == "-" {
 			continue
 		}
 		out = append(out, field{key: key, usage: f.Tag.Get("usage"), index: f.Index, typ: f.Type})

@@ -19,7 +19,13 @@ type testConfig struct {
 	Verbose  bool            `yaml:"verbose" usage:"verbose"`
 	Masters  []string        `yaml:"masters" usage:"masters"`
 	Nested   struct{ A int } `yaml:"nested" flag:"-"`
+	Inline   inlined         `yaml:",inline"`
 	internal int
+}
+
+// inlined fields are flags and top-level YAML keys of the outer config.
+type inlined struct {
+	Zone string `yaml:"zone" usage:"zone"`
 }
 
 func run(t *testing.T, args []string, env map[string]string) testConfig {
@@ -42,11 +48,15 @@ func run(t *testing.T, args []string, env map[string]string) testConfig {
 func TestPrecedence(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "c.yaml")
-	os.WriteFile(file, []byte("address: file:1\nmemory-mb: 20\nexpiry: 30s\nnested: {a: 7}\n"), 0o644)
+	os.WriteFile(file, []byte("address: file:1\nmemory-mb: 20\nexpiry: 30s\nnested: {a: 7}\nzone: file-zone\n"), 0o644)
 
 	got := run(t, []string{"--config", file}, nil)
-	if got.Address != "file:1" || got.Memory != 20 || got.Expiry != 30*time.Second || got.Nested.A != 7 || got.Ratio != 0.5 {
+	if got.Address != "file:1" || got.Memory != 20 || got.Expiry != 30*time.Second || got.Nested.A != 7 || got.Ratio != 0.5 ||
+		got.Inline.Zone != "file-zone" {
 		t.Fatalf("file: %+v", got)
+	}
+	if got = run(t, []string{"--config", file, "--zone", "flag-zone"}, nil); got.Inline.Zone != "flag-zone" {
+		t.Fatalf("an inline field's flag: %+v", got)
 	}
 	got = run(t, []string{"--config", file}, map[string]string{"T_ADDRESS": "env:1", "T_MASTERS": "x, y"})
 	if got.Address != "env:1" || got.Memory != 20 || !reflect.DeepEqual(got.Masters, []string{"x", "y"}) {
