@@ -45,4 +45,3 @@ func countFields(typ reflect.Type) int {
 	}
 	return n
 }
-
