@@ -13,3 +13,8 @@ echo
 echo "== first executor: gosubmit started -> the driver's first executor registered (client mode, 2 NMs on loopback)"
 echo "   targets: < 1 s with the process runtime, < 2 s with Docker"
 GOYARN_BIN_DIR=${GOYARN_BIN_DIR:-$PWD/bin} go test -run '^$' -bench 'BenchmarkFirstExecutor' -benchtime 5x ./test/e2e/ | grep -E '^(Benchmark|ok|FAIL|\s+\S+_test.go)'
+echo
+echo "== host loss: the seed's three simulated hosts (network namespaces), every process of the active RM's host killed"
+echo "   (its ZooKeeper server, RM and NodeManager) -> an RM on another host accepting a submission; ZooKeeper session 4 s"
+echo "   (needs root, ZooKeeper and SeaweedFS: scripts/install-weed.sh)"
+GOYARN_BIN_DIR=${GOYARN_BIN_DIR:-$PWD/bin} go test -run '^$' -bench 'BenchmarkSeedHostLoss' -benchtime 3x ./test/multihost/ | grep -E '^(Benchmark|ok|FAIL|---|\s+\S+_test.go)'
