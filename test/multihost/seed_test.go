@@ -64,6 +64,12 @@ func TestSeedPi(t *testing.T) {
 				t.Fatalf("gosubmit %s: %v\n%s\n%s", mode, err, stdout, stderr)
 			}
 			app := appID(t, stderr)
+			for _, l := range strings.Split(stderr, "\n") {
+				if strings.Contains(l, "Uploading") || strings.Contains(l, "final status") || strings.Contains(l, "Deleted staging") ||
+					strings.Contains(l, "registered executor") {
+					t.Log(strings.TrimSpace(l))
+				}
+			}
 			if !strings.Contains(stderr, "Uploading resource file:"+filepath.Join(s.Bin, "pi")+" -> s3://"+s.S3.Bucket+"/staging/"+app+"/pi") {
 				t.Errorf("pi was not staged on the object store:\n%s", stderr)
 			}
@@ -82,6 +88,7 @@ func TestSeedPi(t *testing.T) {
 			if len(hosts) < 2 {
 				t.Errorf("the app's containers ran on %v: want them spread over the hosts", hosts)
 			}
+			t.Logf("containers ran on %v (their aggregated logs)", hosts)
 			s.WaitFor(t, "the staging directory deleted", time.Minute, func() (bool, string) {
 				objs := s.S3Objects(t, "staging/"+app+"/")
 				return len(objs) == 0, fmt.Sprint(objs)
