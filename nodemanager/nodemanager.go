@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -130,7 +131,15 @@ func (n *NodeManager) Start(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	objects, err := objstore.New(n.cfg.Objects.Config())
+	// file:// URLs reach the store only for aggregated logs: confined there.
+	ocfg := n.cfg.Objects.Config()
+	ocfg.FileRoots = []string{n.cfg.LogDirs[0]}
+	if dir, ok := strings.CutPrefix(n.cfg.RemoteAppLogDir, "file://"); ok {
+		ocfg.FileRoots = []string{dir}
+	} else if strings.HasPrefix(n.cfg.RemoteAppLogDir, "/") {
+		ocfg.FileRoots = []string{n.cfg.RemoteAppLogDir}
+	}
+	objects, err := objstore.New(ocfg)
 	if err != nil {
 		return err
 	}
@@ -146,7 +155,7 @@ func (n *NodeManager) Start(ctx context.Context) (err error) {
 	if n.cfg.RemoteAppLogDir != "" {
 		if n.agg, err = logaggregation.New(logaggregation.Config{
 			RemoteDir: n.cfg.RemoteAppLogDir, NodeID: n.nodeID, TempDir: filepath.Join(n.cfg.LocalDirs[0], "nmprivate", "log-aggregation"),
-			MaxBytesPerContainer: n.cfg.LogAggregationMaxBytes, ReportRetain: n.cfg.LogRetain,
+			MaxBytesPerContainer: n.cfg.LogAggregationMaxBytes, ReportRetain: reportRetain(n.cfg),
 		}, logaggregation.Deps{Objects: objects, State: store, Clock: n.deps.Clock, Logger: n.deps.Logger}); err != nil {
 			return err
 		}
@@ -363,4 +372,11 @@ func (n *NodeManager) stop(ctx context.Context) error {
 	n.client.Close()
 	n.log.Info("NodeManager stopped", zap.Bool("supervised", n.cfg.Supervised))
 	return errors.Join(errs...)
+}
+
+// reportRetain is how long the aggregator keeps an application's final
+// status (and re-reports it to a new active RM): longer than the local logs
+// may wait for it, so the log purge never finds a status already forgotten.
+func reportRetain(c Config) time.Duration {
+	return max(c.LogRetain, c.AggregatedLogRetain) + 10*time.Minute
 }

@@ -36,9 +36,10 @@ is_local() {
 on_host() {
   local host=$1; shift
   if is_local "$host"; then
-    (cd "$GOYARN_HOME" && bash -c "$*")
+    (cd "$GOYARN_HOME" && bash -c "$*") </dev/null
   else
-    $GOYARN_SSH "$host" "cd '$GOYARN_HOME' && GOYARN_RUN_DIR='$GOYARN_RUN_DIR' ${GOYARN_CONF_DIR:+GOYARN_CONF_DIR='$GOYARN_CONF_DIR'} $*"
+    # </dev/null: ssh must not eat the rest of a `while read` loop's input.
+    $GOYARN_SSH "$host" "cd '$GOYARN_HOME' && GOYARN_RUN_DIR='$GOYARN_RUN_DIR' ${GOYARN_CONF_DIR:+GOYARN_CONF_DIR='$GOYARN_CONF_DIR'} $*" </dev/null
   fi
 }
 

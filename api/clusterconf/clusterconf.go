@@ -82,16 +82,19 @@ func Default() Cluster {
 // (a --conf-dir flag: it must hold the file), else $GOYARN_CONF_DIR, else
 // <exeDir>/../conf, else SystemDir — the first of these holding the file.
 // "" when none does: the defaults apply, as Hadoop's do without a
-// yarn-site.xml.
+// yarn-site.xml. A $GOYARN_CONF_DIR that is an existing directory without
+// the file means "no layout"; one that does not exist is returned, so that
+// loading it fails (a typo must not quietly point a client at the
+// single-machine defaults).
 func Find(explicit string, getenv func(string) string, exeDir string) string {
 	if explicit != "" {
 		return explicit
 	}
 	if d := getenv(EnvConfDir); d != "" {
-		if hasFile(d) {
-			return filepath.Clean(d)
+		if fi, err := os.Stat(d); err == nil && fi.IsDir() && !hasFile(d) {
+			return ""
 		}
-		return ""
+		return filepath.Clean(d)
 	}
 	if exeDir != "" {
 		if d := filepath.Join(exeDir, "..", "conf"); hasFile(d) {

@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/goyarn/goyarn/api"
 	"github.com/goyarn/goyarn/api/objstore"
@@ -73,6 +75,22 @@ func PagePath(c api.ContainerID, user, file string) string {
 // EntryName is the tar entry name of a container's log file.
 func EntryName(c api.ContainerID, file string) string { return c.String() + "/" + file }
 
+// ValidFileName reports whether name can be an aggregated log file's name:
+// one path element, printable (a container chooses its log files' names,
+// and readers print them: no control characters that could forge another
+// section of `goyarn logs` output or a page).
+func ValidFileName(name string) bool {
+	if name == "" || name == "." || name == ".." || len(name) > 255 || !utf8.ValidString(name) {
+		return false
+	}
+	for _, r := range name {
+		if r == '/' || r == '\\' || !unicode.IsPrint(r) {
+			return false
+		}
+	}
+	return true
+}
+
 // File describes one aggregated log file.
 type File struct {
 	Container api.ContainerID
@@ -115,7 +133,7 @@ func Scan(r io.Reader, fn func(File, io.Reader) error) error {
 
 func parseEntry(hdr *tar.Header) (File, bool) {
 	dir, name, ok := strings.Cut(hdr.Name, "/")
-	if !ok || name == "" || name == "." || name == ".." || strings.ContainsAny(name, "/\\\x00") {
+	if !ok || !ValidFileName(name) {
 		return File{}, false
 	}
 	cid, err := api.ParseContainerID(dir)

@@ -359,7 +359,9 @@ func (m *Manager) logsExpired(a *app, now time.Time) bool {
 	status, at, ok := m.agg.Status(a.id)
 	switch {
 	case !ok:
-		return false // not handed over yet: its containers are still exiting
+		// Not handed over yet (its containers are still exiting), or never
+		// (the RM's clean-up order was lost): kept as long as any logs are.
+		return !now.Before(a.finishedAt.Add(max(m.cfg.LogRetain, m.cfg.AggregatedLogRetain)))
 	case status == api.LogAggSucceeded:
 		return !now.Before(at.Add(m.cfg.AggregatedLogRetain))
 	case status == api.LogAggFailed:

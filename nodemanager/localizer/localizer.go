@@ -95,8 +95,12 @@ func (l *Localizer) localizeOne(ctx context.Context, dir, name string, r api.Loc
 	if r.Type != api.ResourceFile && r.Type != "" && r.Type != api.ResourceArchive {
 		return fmt.Errorf("%w: type %q (FILE or ARCHIVE)", ErrUnsupported, r.Type)
 	}
-	if isRemote(r.URL) {
+	switch scheme := urlScheme(r.URL); scheme {
+	case "", "file":
+	case "s3", "http", "https":
 		return l.fetch(ctx, dir, name, r)
+	default:
+		return fmt.Errorf("%w: %q: the scheme %s is not file, s3, http or https", ErrBadSource, r.URL, scheme)
 	}
 	src, err := l.Resolve(r.URL)
 	if err != nil {
@@ -114,10 +118,17 @@ func (l *Localizer) localizeOne(ctx context.Context, dir, name string, r api.Loc
 	return l.copyTree(src, dst)
 }
 
-// isRemote reports whether raw names an object store or web resource.
-func isRemote(raw string) bool {
-	scheme, _, ok := strings.Cut(raw, "://")
-	return ok && scheme != "file"
+// urlScheme is raw's scheme, lower-cased as URL schemes compare ("" for a
+// path).
+func urlScheme(raw string) string {
+	if strings.HasPrefix(raw, "/") {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "?"
+	}
+	return strings.ToLower(u.Scheme)
 }
 
 // checkUnchanged compares what the submission recorded (zero: not
@@ -143,7 +154,7 @@ func (l *Localizer) fetch(ctx context.Context, dir, name string, r api.LocalReso
 	if l.store == nil {
 		return fmt.Errorf("%w: %s: this NodeManager has no object store configured", ErrBadSource, r.URL)
 	}
-	if strings.HasPrefix(r.URL, "s3://") && !l.underRemote(r.URL) {
+	if urlScheme(r.URL) == "s3" && !l.underRemote(r.URL) {
 		return fmt.Errorf("%w: %s is not under %s", ErrOutsideRoots, r.URL, strings.Join(l.remote, ", "))
 	}
 	body, info, err := l.store.Get(ctx, r.URL)
@@ -192,12 +203,21 @@ func (l *Localizer) fetch(ctx context.Context, dir, name string, r api.LocalReso
 	return unpack(dst, filepath.Join(dir, name))
 }
 
+// underRemote reports whether the s3:// URL raw names an object under one
+// of the s3:// roots: compared as bucket and cleaned key, after decoding,
+// with the scheme's case ignored.
 func (l *Localizer) underRemote(raw string) bool {
-	if strings.Contains(raw, "/../") || strings.HasSuffix(raw, "/..") {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 		return false
 	}
+	key := u.Path
+	if key == "" || strings.Contains(key, "\x00") || path.Clean(key) != key || strings.Contains("/"+key+"/", "/../") {
+		return false
+	}
+	obj := "s3://" + u.Host + key
 	for _, r := range l.remote {
-		if strings.HasPrefix(raw, r) {
+		if strings.HasPrefix(obj, r) {
 			return true
 		}
 	}

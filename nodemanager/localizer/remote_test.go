@@ -52,6 +52,10 @@ func TestRemoteResources(t *testing.T) {
 		{"missing", api.LocalResource{URL: srv.URL + "/nope"}, ErrBadSource},
 		{"other bucket", api.LocalResource{URL: "s3://other-bucket/secrets/key"}, ErrOutsideRoots},
 		{"bucket escape", api.LocalResource{URL: "s3://staging-bucket/staging/../logs/x"}, ErrOutsideRoots},
+		{"encoded escape", api.LocalResource{URL: "s3://staging-bucket/staging/%2e%2e/logs/x"}, ErrOutsideRoots},
+		{"upper-case scheme, other bucket", api.LocalResource{URL: "S3://other-bucket/secrets/key"}, ErrOutsideRoots},
+		{"upper-case file scheme outside the roots", api.LocalResource{URL: "FILE:///etc/passwd"}, ErrOutsideRoots},
+		{"unknown scheme", api.LocalResource{URL: "ftp://example.invalid/x"}, ErrBadSource},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -95,6 +95,10 @@ func writeContainer(tw *tar.Writer, c Container, maxBytes int64, st *ArchiveStat
 			notes = append(notes, fmt.Sprintf("%s: skipped (the name is reserved)", name))
 			continue
 		}
+		if !logagg.ValidFileName(name) {
+			notes = append(notes, fmt.Sprintf("%q: skipped (the name is not printable)", name))
+			continue
+		}
 		if e.Type()&fs.ModeType != 0 { // from the dirent: no need to open it
 			notes = append(notes, fmt.Sprintf("%s: skipped (%s, not a regular file)", name, kind(e.Type())))
 			continue

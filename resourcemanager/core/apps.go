@@ -18,16 +18,37 @@ import (
 // NewApplication reserves an application id, as YARN's
 // /apps/new-application does, and returns the largest container the cluster
 // grants.
-func (c *Core) NewApplication() (api.ApplicationID, api.Resource) {
+func (c *Core) NewApplication(user string) (api.ApplicationID, api.Resource) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for {
 		id := api.ApplicationID{ClusterTimestamp: c.cfg.ClusterTimestamp, Seq: c.nextSeq}
 		c.nextSeq++
 		if _, taken := c.apps[id]; !taken {
+			c.issue(id, user)
 			return id, c.sched.MaximumAllocation()
 		}
 	}
+}
+
+// maxIssued bounds the ids issued but not submitted yet that the core
+// remembers; past it the oldest are forgotten.
+const maxIssued = 100000
+
+// issue remembers that id was handed to user: only an app submitted under
+// its own id by that user has its staging directory deleted when it ends
+// (Deps.OnAppFinished), so nobody can have another's staged files deleted
+// by submitting a guessed id.
+func (c *Core) issue(id api.ApplicationID, user string) {
+	if c.issued == nil {
+		c.issued = map[api.ApplicationID]string{}
+	}
+	if len(c.issuedOrder) >= maxIssued {
+		delete(c.issued, c.issuedOrder[0])
+		c.issuedOrder = c.issuedOrder[1:]
+	}
+	c.issued[id] = user
+	c.issuedOrder = append(c.issuedOrder, id)
 }
 
 // Submit admits an application. It returns once the submission is stored:
@@ -52,8 +73,11 @@ func (c *Core) Submit(ctx context.Context, sub api.SubmissionContext, user strin
 		return wrapf(ErrConflict, "application %s already exists", sub.ApplicationID)
 	}
 	now := c.now()
+	issuedTo, issued := c.issued[sub.ApplicationID]
+	delete(c.issued, sub.ApplicationID)
 	a := &app{
-		id: sub.ApplicationID, user: user, sub: sub, queue: queue, state: api.AppNew, finalStatus: api.FinalUndefined,
+		ownsStaging: issued && issuedTo == user,
+		id:          sub.ApplicationID, user: user, sub: sub, queue: queue, state: api.AppNew, finalStatus: api.FinalUndefined,
 		submitTime: now, maxAttempts: sub.MaxAttempts,
 		live: map[api.ContainerID]*container{}, nodes: map[api.NodeID]bool{}, gone: map[api.ContainerID]bool{},
 		logAgg: map[api.NodeID]*nodeLogAgg{},
@@ -220,7 +244,7 @@ func (c *Core) finishApp(a *app, final api.FinalStatus, diag string, now time.Ti
 		}
 	}
 	c.sched.SetAMDemand(a.id, api.Resource{})
-	if c.onFinish != nil {
+	if c.onFinish != nil && a.ownsStaging {
 		c.onFinish(a.id, a.sub)
 	}
 	c.completed = append(c.completed, a.id)

@@ -56,8 +56,9 @@ type Deps struct {
 	// Observer is told about scheduling passes and finished containers
 	// (nil: nobody).
 	Observer Observer
-	// OnAppFinished is told of every application that ended (nil:
-	// nobody). It is called under the core's lock and must not block.
+	// OnAppFinished is told of every application that ended whose id this
+	// cluster issued to its user (nil: nobody). It is called under the
+	// core's lock and must not block.
 	OnAppFinished func(api.ApplicationID, api.SubmissionContext)
 }
 
@@ -74,14 +75,18 @@ type Core struct {
 	obs      Observer
 	onFinish func(api.ApplicationID, api.SubmissionContext)
 
-	mu         sync.Mutex
-	apps       map[api.ApplicationID]*app
-	completed  []api.ApplicationID  // finished apps, oldest first, for the history bound
-	nodes      map[api.NodeID]*node // active nodes (NEW, RUNNING, UNHEALTHY, DECOMMISSIONING)
-	inactive   map[api.NodeID]*node // LOST, SHUTDOWN, REBOOTED, DECOMMISSIONED
-	containers map[api.ContainerID]*container
-	nextSeq    int32
-	stats      counters
+	mu        sync.Mutex
+	apps      map[api.ApplicationID]*app
+	completed []api.ApplicationID // finished apps, oldest first, for the history bound
+	// issued maps ids handed out by NewApplication, not submitted yet, to
+	// the user they went to; issuedOrder is their order, for the bound.
+	issued      map[api.ApplicationID]string
+	issuedOrder []api.ApplicationID
+	nodes       map[api.NodeID]*node // active nodes (NEW, RUNNING, UNHEALTHY, DECOMMISSIONING)
+	inactive    map[api.NodeID]*node // LOST, SHUTDOWN, REBOOTED, DECOMMISSIONED
+	containers  map[api.ContainerID]*container
+	nextSeq     int32
+	stats       counters
 	// recoverUntil is the end of the recovery grace period: no new
 	// containers are scheduled before it.
 	recoverUntil time.Time

@@ -312,7 +312,7 @@ func TestAllocateProtocol(t *testing.T) {
 
 func TestSubmitValidation(t *testing.T) {
 	h := newHarness(t)
-	id, _ := h.c.NewApplication()
+	id, _ := h.c.NewApplication("alice")
 	cases := []struct {
 		name string
 		sub  api.SubmissionContext
@@ -392,5 +392,31 @@ func TestLaunchFailureFailsAttempt(t *testing.T) {
 	v := h.app(id)
 	if v.State != api.AppFailed || !strings.Contains(v.Diagnostics, "connection refused") {
 		t.Fatalf("app %s %q", v.State, v.Diagnostics)
+	}
+}
+
+// Only an application submitted by the user its id was issued to has its
+// staging directory cleaned up when it ends: submitting another's guessed
+// id gets nobody's files deleted.
+func TestStagingCleanUpOnlyForTheIssuedUser(t *testing.T) {
+	h := newHarness(t)
+	own := h.submit("alice")
+	guessed, _ := h.c.NewApplication("bob") // bob's, taken by mallory
+	if err := h.c.Submit(context.Background(), api.SubmissionContext{ApplicationID: guessed, Name: "t", AMResource: api.Res(1024, 1),
+		AMContainer: api.LaunchContext{Commands: []string{"./am"}}}, "mallory"); err != nil {
+		t.Fatal(err)
+	}
+	never := api.ApplicationID{ClusterTimestamp: t0.UnixMilli(), Seq: 99} // never issued
+	if err := h.c.Submit(context.Background(), api.SubmissionContext{ApplicationID: never, Name: "t", AMResource: api.Res(1024, 1),
+		AMContainer: api.LaunchContext{Commands: []string{"./am"}}}, "mallory"); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []api.ApplicationID{own, guessed, never} {
+		if _, err := h.c.Kill(context.Background(), id, "", true); err != nil {
+			t.Fatalf("kill %s: %v", id, err)
+		}
+	}
+	if len(h.finished) != 1 || h.finished[0] != own {
+		t.Fatalf("staging clean-up told of %v, want only %s", h.finished, own)
 	}
 }

@@ -41,6 +41,7 @@ type harness struct {
 	secret   security.Secret
 	nodeResp map[api.NodeID]int64
 	store    *mem.Store
+	finished []api.ApplicationID // told to Deps.OnAppFinished
 }
 
 var t0 = time.UnixMilli(1700000000000)
@@ -59,7 +60,8 @@ func newHarness(t *testing.T, tweak ...func(*Config, *scheduler.Config)) *harnes
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.c, err = New(cfg, Deps{Scheduler: sched, Store: h.store, Launcher: h.launcher, Secret: h.secret, Now: func() time.Time { return h.now }})
+	h.c, err = New(cfg, Deps{Scheduler: sched, Store: h.store, Launcher: h.launcher, Secret: h.secret, Now: func() time.Time { return h.now },
+		OnAppFinished: func(id api.ApplicationID, _ api.SubmissionContext) { h.finished = append(h.finished, id) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +108,7 @@ func exited(id api.ContainerID, code int) rpc.ContainerStatus {
 
 func (h *harness) submit(user string, mutate ...func(*api.SubmissionContext)) api.ApplicationID {
 	h.t.Helper()
-	id, _ := h.c.NewApplication()
+	id, _ := h.c.NewApplication(user)
 	sub := api.SubmissionContext{ApplicationID: id, Name: "t", AMResource: api.Res(1024, 1),
 		AMContainer: api.LaunchContext{Commands: []string{"./am"}}}
 	for _, m := range mutate {

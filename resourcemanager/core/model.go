@@ -15,6 +15,7 @@ type app struct {
 	id          api.ApplicationID
 	user        string
 	sub         api.SubmissionContext
+	ownsStaging bool   // its id was issued to its user (see issued)
 	queue       string // full queue path
 	state       api.AppState
 	finalStatus api.FinalStatus
@@ -49,6 +50,7 @@ func (a *app) record() store.AppRecord {
 	return store.AppRecord{
 		ID: a.id, User: a.user, Submission: a.sub, Queue: a.queue, SubmitTime: a.submitTime, StartTime: a.submitTime,
 		FinishTime: a.finishTime, State: a.state, FinalStatus: a.finalStatus, Diagnostics: a.diagnostics,
+		OwnsStaging: a.ownsStaging,
 	}
 }
 

@@ -78,7 +78,7 @@ func (c *Core) recovering(now time.Time) bool { return now.Before(c.recoverUntil
 func recoveredApp(sa store.App, now time.Time) *app {
 	r := sa.AppRecord
 	a := &app{
-		id: r.ID, user: r.User, sub: r.Submission, queue: r.Queue, state: r.State, finalStatus: r.FinalStatus,
+		id: r.ID, user: r.User, sub: r.Submission, queue: r.Queue, state: r.State, finalStatus: r.FinalStatus, ownsStaging: r.OwnsStaging,
 		diagnostics: r.Diagnostics, submitTime: r.SubmitTime, finishTime: r.FinishTime, maxAttempts: r.Submission.MaxAttempts,
 		live: map[api.ContainerID]*container{}, nodes: map[api.NodeID]bool{}, gone: map[api.ContainerID]bool{},
 		logAgg: map[api.NodeID]*nodeLogAgg{},

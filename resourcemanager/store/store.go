@@ -30,6 +30,9 @@ type AppRecord struct {
 	State       api.AppState          `json:"state"`
 	FinalStatus api.FinalStatus       `json:"finalStatus"`
 	Diagnostics string                `json:"diagnostics,omitempty"`
+	// OwnsStaging: the RM issued this id to User (new-application), so the
+	// staging directory named after it is User's to have cleaned up.
+	OwnsStaging bool `json:"ownsStaging,omitempty"`
 }
 
 // AttemptRecord is the stored form of an application attempt.

@@ -60,7 +60,7 @@ func (s *Server) getApp(c *gin.Context) {
 }
 
 func (s *Server) newApplication(c *gin.Context) {
-	id, maxRes := s.core(c).NewApplication()
+	id, maxRes := s.core(c).NewApplication(caller(c))
 	c.JSON(http.StatusOK, yarn.NewApplicationResponse{ApplicationID: id, MaximumResourceCapability: maxRes})
 }
 

@@ -39,6 +39,9 @@ func startProcess(t testing.TB, dir, name, bin string, args []string, env []stri
 	p.cmd.Stdout, p.cmd.Stderr = logf, logf
 	// The cluster's own (empty) configuration directory: the checkout's
 	// conf/goyarn.yaml next to bin/ must not reach a test's daemons.
+	if err := os.MkdirAll(filepath.Join(dir, "conf"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	p.cmd.Env = append(append(os.Environ(), "GOYARN_CONF_DIR="+filepath.Join(dir, "conf")), env...)
 	p.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := p.cmd.Start(); err != nil {

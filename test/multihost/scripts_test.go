@@ -57,14 +57,15 @@ func TestSeedStartAllOverSSH(t *testing.T) {
 	must(t, os.WriteFile(filepath.Join(conf, "s3-credentials"), creds, 0o600))
 
 	// The ssh shim: `ssh HOST COMMAND…` runs COMMAND with bash in HOST's
-	// network namespace.
+	// network namespace; like OpenSSH, it reads all its standard input
+	// (sent to the remote side), so a script must not give it a loop's.
 	var cases strings.Builder
 	for _, h := range hosts {
 		fmt.Fprintf(&cases, "  %s) ns=%s ;;\n", h.IP, h.NetNS)
 	}
 	shim := filepath.Join(shared, "ssh")
 	must(t, os.WriteFile(shim, []byte("#!/bin/sh\nhost=$1; shift\ncase $host in\n"+cases.String()+
-		"  *) echo \"ssh: unknown host $host\" >&2; exit 255 ;;\nesac\nexec ip netns exec \"$ns\" bash -c \"$*\"\n"), 0o755))
+		"  *) echo \"ssh: unknown host $host\" >&2; exit 255 ;;\nesac\ncat >/dev/null\nexec ip netns exec \"$ns\" bash -c \"$*\" </dev/null\n"), 0o755))
 
 	script := func(name string) (string, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), netsim.Scaled(4*time.Minute))
