@@ -27,7 +27,22 @@ func Funcs() template.FuncMap {
 		"lower":      lower,
 		"res":        fmtResource,
 		"count":      count,
+		"bytes":      FormatBytes,
 	}
+}
+
+// FormatBytes shows a byte count: "512 B", "12.3 KB", "1.5 MB".
+func FormatBytes(n int64) string {
+	if n < 1024 {
+		return fmt.Sprintf("%d B", n)
+	}
+	v, units := float64(n)/1024, []string{"KB", "MB", "GB", "TB"}
+	i := 0
+	for v >= 1024 && i < len(units)-1 {
+		v /= 1024
+		i++
+	}
+	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.1f", v), "0"), ".") + " " + units[i]
 }
 
 // fmtResource is a resource as people read it: "1.5 GB, 2 vcores".

@@ -2,10 +2,8 @@ package webui
 
 import (
 	"embed"
-	"fmt"
 	"html/template"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -31,7 +29,6 @@ func parsePages(log *zap.Logger) (*webkit.Pages, error) {
 
 // nmFuncs are the NM pages' own helpers.
 var nmFuncs = template.FuncMap{
-	"bytes": fmtBytes,
 	// logsPath is a container's log list on this NM.
 	"logsPath": func(id api.ContainerID, user string) string {
 		return "/node/containerlogs/" + id.String() + "/" + url.PathEscape(user)
@@ -48,20 +45,6 @@ var nmFuncs = template.FuncMap{
 		}
 		return time.UnixMilli(ms)
 	},
-}
-
-// fmtBytes shows a byte count: "512 B", "12.3 KB", "1.5 MB".
-func fmtBytes(n int64) string {
-	if n < 1024 {
-		return fmt.Sprintf("%d B", n)
-	}
-	v, units := float64(n)/1024, []string{"KB", "MB", "GB", "TB"}
-	i := 0
-	for v >= 1024 && i < len(units)-1 {
-		v /= 1024
-		i++
-	}
-	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.1f", v), "0"), ".") + " " + units[i]
 }
 
 // page is what every template gets; Data is the page's own.

@@ -266,14 +266,6 @@ func TestNotFoundAndNew(t *testing.T) {
 	}
 }
 
-func TestFmtBytes(t *testing.T) {
-	for n, want := range map[int64]string{0: "0 B", 1023: "1023 B", 1024: "1 KB", 1536: "1.5 KB", 5 << 20: "5 MB", 3 << 30: "3 GB"} {
-		if got := fmtBytes(n); got != want {
-			t.Errorf("fmtBytes(%d) = %q, want %q", n, got, want)
-		}
-	}
-}
-
 // A log longer than a page holds shows its end, says so, and links the rest.
 func TestLongLogShowsItsEnd(t *testing.T) {
 	h := newHarness(t)

@@ -2,7 +2,6 @@ package webui
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -166,17 +165,4 @@ func (u *UI) aggLogFile(c *gin.Context) {
 // logagg.PagePath).
 func AggregatedLogsPath(id api.ContainerID, user, name string) string {
 	return logagg.PagePath(id, user, name)
-}
-
-func fmtBytes(n int64) string {
-	if n < 1024 {
-		return fmt.Sprintf("%d B", n)
-	}
-	v, units := float64(n)/1024, []string{"KB", "MB", "GB", "TB"}
-	i := 0
-	for v >= 1024 && i < len(units)-1 {
-		v /= 1024
-		i++
-	}
-	return fmt.Sprintf("%.1f %s", v, units[i])
 }

@@ -51,7 +51,6 @@ var rmFuncs = template.FuncMap{
 	// aggLogsURL is a container's aggregated logs page on the RM.
 	"aggLogsURL": func(id api.ContainerID, user string) string { return AggregatedLogsPath(id, user, "") },
 	"aggLogURL":  AggregatedLogsPath,
-	"bytes":      fmtBytes,
 	"indent":     func(depth int) float64 { return 1.4 * float64(depth) },
 	"progress":   func(p float64) float64 { return webkit.ClampPercent(100 * p) },
 }
