@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -181,6 +182,16 @@ func (c *Cluster) Env() []string {
 }
 
 func (c *Cluster) cleanup() {
+	if c.t.Failed() {
+		// A failed test's daemons print their goroutines (SIGQUIT) into
+		// their logs first: a hang shows where it hangs.
+		for _, p := range append(append([]*Process(nil), c.RMs...), c.NMs...) {
+			if p != nil && !p.Exited() {
+				_ = syscall.Kill(p.Pid(), syscall.SIGQUIT)
+				_ = p.Wait(5 * time.Second)
+			}
+		}
+	}
 	for _, nm := range c.NMs {
 		_ = nm.Stop(10 * time.Second)
 	}

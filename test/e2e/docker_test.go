@@ -193,11 +193,19 @@ func TestDockerNodeManagerRestart(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	var before []cluster.Proc
-	c.WaitFor("both executors running in Docker", 60*time.Second, func() (bool, string) {
+	c.WaitFor("both executors running in Docker, and the AM told so", 60*time.Second, func() (bool, string) {
 		before = cluster.Procs(func(p cluster.Proc) bool {
 			return isBinary(p, "slowsum") && p.Env["GOYARN_ENGINE_ROLE"] == "executor" && inDocker(p)
 		})
-		return len(before) == 2, fmt.Sprintf("%d executors", len(before))
+		// The AM's start calls have returned (it logs "executor launched"):
+		// killing the NM before that fails the launches, not the restart.
+		launched := 0
+		if logs, _ := filepath.Glob(filepath.Join(c.Dir, "nm0", "logs", "application_*", "container_*_000001", "stderr")); len(logs) == 1 {
+			if b, err := os.ReadFile(logs[0]); err == nil {
+				launched = strings.Count(string(b), "executor launched")
+			}
+		}
+		return len(before) == 2 && launched == 2, fmt.Sprintf("%d executors, %d launched", len(before), launched)
 	})
 	c.NMs[0].Kill()
 	c.StartNM(0)
