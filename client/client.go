@@ -96,8 +96,9 @@ type Client struct {
 	http  *http.Client
 	log   *zap.Logger
 
-	mu     sync.Mutex
-	active string // last address that answered as active; may be outside addrs
+	mu      sync.Mutex
+	active  string // last address that answered as active; may be outside addrs
+	learned string // the last RM list an answer gave (see learn)
 }
 
 // New returns a client for the RMs at addrs (host:port or http://host:port;
@@ -152,9 +153,10 @@ func (c *Client) learn(h http.Header) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.addrs) >= maxLearned {
-		return
+	if list == c.learned || len(c.addrs) >= maxLearned {
+		return // every answer repeats the list: parse each list once
 	}
+	c.learned = list
 	for _, a := range strings.Split(list, ",") {
 		n, err := normalizeAddr(strings.TrimSpace(a))
 		if err != nil || slices.Contains(c.addrs, n) {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/goyarn/goyarn/test/seaweed"
+	"github.com/goyarn/goyarn/test/testenv"
 	"github.com/minio/minio-go/v7"
 )
 
@@ -118,7 +119,7 @@ func TestS3(t *testing.T) {
 		}
 		// The bound is the test's; the client must give up on its own,
 		// well before it, with ErrUnreachable rather than a deadline.
-		bctx, cancel := context.WithTimeout(ctx, seaweed.Scale(60*time.Second))
+		bctx, cancel := context.WithTimeout(ctx, testenv.Scaled(60*time.Second))
 		defer cancel()
 		_, err = dead.Stat(bctx, "s3://"+srv.Bucket+"/k")
 		if !errors.Is(err, ErrUnreachable) || !strings.Contains(err.Error(), ep) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/goyarn/goyarn/api/clusterconf"
+	"github.com/goyarn/goyarn/cmd/internal/daemon"
 	"github.com/goyarn/goyarn/nodemanager"
 )
 
@@ -11,15 +12,9 @@ import (
 func layout(cfg *nodemanager.Config, cl clusterconf.Cluster, _ func(string) string) error {
 	cfg.RMAddresses = cl.RPCAddresses()
 	cfg.ClusterID = cl.ClusterID
-	setIf(&cfg.StagingDir, cl.Staging)
-	setIf(&cfg.RemoteAppLogDir, cl.RemoteAppLogDir)
-	setIf(&cfg.ClusterSecretFile, cl.ClusterSecretFile)
+	daemon.SetIf(&cfg.StagingDir, cl.Staging)
+	daemon.SetIf(&cfg.RemoteAppLogDir, cl.RemoteAppLogDir)
+	daemon.SetIf(&cfg.ClusterSecretFile, cl.ClusterSecretFile)
 	cfg.Objects.Fill(cl.ObjectStore.Settings())
 	return nil
-}
-
-func setIf(dst *string, v string) {
-	if v != "" {
-		*dst = v
-	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/goyarn/goyarn/api/clusterconf"
+	"github.com/goyarn/goyarn/cmd/internal/daemon"
 	"github.com/goyarn/goyarn/resourcemanager"
 )
 
@@ -38,10 +39,10 @@ func layout(cfg *resourcemanager.Config, cl clusterconf.Cluster, peek func(strin
 		}
 		cfg.ZKSessionTimeout = d
 	}
-	setIf(&cfg.StagingDir, cl.Staging)
-	setIf(&cfg.RemoteAppLogDir, cl.RemoteAppLogDir)
-	setIf(&cfg.ClusterSecretFile, cl.ClusterSecretFile)
-	setIf(&cfg.AuthTokenFile, cl.AuthTokenFile)
+	daemon.SetIf(&cfg.StagingDir, cl.Staging)
+	daemon.SetIf(&cfg.RemoteAppLogDir, cl.RemoteAppLogDir)
+	daemon.SetIf(&cfg.ClusterSecretFile, cl.ClusterSecretFile)
+	daemon.SetIf(&cfg.AuthTokenFile, cl.AuthTokenFile)
 	cfg.Objects.Fill(cl.ObjectStore.Settings())
 	return nil
 }
@@ -67,9 +68,3 @@ func pickRM(cl clusterconf.Cluster, id string, local []net.IP, lookup func(strin
 }
 
 func lookupIPs(host string) ([]net.IP, error) { return net.LookupIP(host) }
-
-func setIf(dst *string, v string) {
-	if v != "" {
-		*dst = v
-	}
-}

@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/goyarn/goyarn/test/testenv"
 )
 
 // Options shape a test cluster.
@@ -209,7 +211,7 @@ func (c *Cluster) cleanup() {
 	if c.t.Failed() {
 		for _, p := range append(append([]*Process(nil), c.RMs...), c.NMs...) {
 			if p != nil {
-				c.t.Logf("--- last lines of %s (%s) ---\n%s", p.Name, p.LogPath, tail(p.LogPath, 40))
+				c.t.Logf("--- last lines of %s (%s) ---\n%s", p.Name, p.LogPath, testenv.Tail(p.LogPath, 40))
 			}
 		}
 	}

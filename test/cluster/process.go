@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/goyarn/goyarn/test/testenv"
 )
 
 // Process is a daemon started by the harness.
@@ -60,11 +62,11 @@ func startProcess(t testing.TB, dir, name, bin string, args []string, env []stri
 		}
 		select {
 		case <-p.done:
-			t.Fatalf("%s exited before becoming ready (%v):\n%s", name, p.err, tail(p.LogPath, 30))
+			t.Fatalf("%s exited before becoming ready (%v):\n%s", name, p.err, testenv.Tail(p.LogPath, 30))
 		case <-time.After(20 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%s not ready after %s:\n%s", name, timeout, tail(p.LogPath, 30))
+			t.Fatalf("%s not ready after %s:\n%s", name, timeout, testenv.Tail(p.LogPath, 30))
 		}
 	}
 }
@@ -121,19 +123,6 @@ func (p *Process) Wait(timeout time.Duration) error {
 	case <-time.After(timeout):
 		return errors.New(p.Name + " still running")
 	}
-}
-
-// tail returns the last n lines of a file.
-func tail(path string, n int) string {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return err.Error()
-	}
-	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
 }
 
 // killStrays kills every process whose working directory lies under root:

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/goyarn/goyarn/test/netsim"
+	"github.com/goyarn/goyarn/test/testenv"
 )
 
 // writeWords writes about size bytes of words to path and returns how
@@ -115,7 +115,7 @@ func TestSeedWordcount(t *testing.T) {
 func TestSeedActiveHostDiesDuringWordcount(t *testing.T) {
 	s := Start(t, Options{})
 	want := writeWords(t, filepath.Join(s.Client.Root, "input.txt"), 8<<20)
-	ctx, cancel := context.WithTimeout(context.Background(), netsim.Scaled(5*time.Minute))
+	ctx, cancel := context.WithTimeout(context.Background(), testenv.Scaled(5*time.Minute))
 	defer cancel()
 	cmd := s.Command(ctx, s.Client, "gosubmit", "--master", "yarn", "--deploy-mode", "client", "--max-attempts", "2",
 		"--num-executors", "3", "--executor-memory", "1g", "--files", "input.txt", "--conf", "spark.default.parallelism=24",

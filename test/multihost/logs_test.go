@@ -1,6 +1,7 @@
 package multihost
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -38,7 +39,7 @@ func TestSeedLogsOutliveTheirHost(t *testing.T) {
 	}
 	h := s.Hosts[dead]
 	h.KillAll()
-	must(t, removeAll(filepath.Join(h.Root, "nm")))
+	must(t, os.RemoveAll(filepath.Join(h.Root, "nm")))
 	t.Logf("%s (%s) is gone; it ran containers of %s", h.Name, h.IP, app)
 
 	logs, lerr, err := s.Run(2*time.Minute, "goyarn", "logs", "-applicationId", app)

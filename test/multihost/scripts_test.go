@@ -13,6 +13,7 @@ import (
 	"github.com/goyarn/goyarn/test/cluster"
 	"github.com/goyarn/goyarn/test/netsim"
 	"github.com/goyarn/goyarn/test/seaweed"
+	"github.com/goyarn/goyarn/test/testenv"
 )
 
 // scripts/start-all.sh, run on h1, starts the layout's cluster on three
@@ -68,7 +69,7 @@ func TestSeedStartAllOverSSH(t *testing.T) {
 		"  *) echo \"ssh: unknown host $host\" >&2; exit 255 ;;\nesac\ncat >/dev/null\nexec ip netns exec \"$ns\" bash -c \"$*\" </dev/null\n"), 0o755))
 
 	script := func(name string) (string, error) {
-		ctx, cancel := context.WithTimeout(context.Background(), netsim.Scaled(4*time.Minute))
+		ctx, cancel := context.WithTimeout(context.Background(), testenv.Scaled(4*time.Minute))
 		defer cancel()
 		cmd := hosts[0].Command(ctx, "bash", filepath.Join(home, "scripts", name))
 		cmd.Dir = home
@@ -94,7 +95,7 @@ func TestSeedStartAllOverSSH(t *testing.T) {
 	}
 
 	goyarn := func(args ...string) (string, error) {
-		ctx, cancel := context.WithTimeout(context.Background(), netsim.Scaled(3*time.Minute))
+		ctx, cancel := context.WithTimeout(context.Background(), testenv.Scaled(3*time.Minute))
 		defer cancel()
 		cmd := client.Command(ctx, filepath.Join(bin, args[0]), args[1:]...)
 		cmd.Env = append(cmd.Environ(), "GOYARN_CONF_DIR="+conf, "USER=tester")
@@ -102,7 +103,7 @@ func TestSeedStartAllOverSSH(t *testing.T) {
 		return string(o), err
 	}
 	seen := ""
-	deadline := time.Now().Add(netsim.Scaled(time.Minute))
+	deadline := time.Now().Add(testenv.Scaled(time.Minute))
 	for {
 		seen, err = goyarn("goyarn", "rmadmin", "-getAllServiceState")
 		if err == nil && strings.Count(seen, "standby") == 2 && strings.Count(seen, "active") == 1 {

@@ -21,6 +21,7 @@ import (
 	"github.com/goyarn/goyarn/test/cluster"
 	"github.com/goyarn/goyarn/test/netsim"
 	"github.com/goyarn/goyarn/test/seaweed"
+	"github.com/goyarn/goyarn/test/testenv"
 	"github.com/goyarn/goyarn/test/zookeeper"
 )
 
@@ -198,7 +199,7 @@ func (s *Seed) Command(ctx context.Context, h *netsim.Host, bin string, args ...
 // stderr; it fails the test on a non-zero exit unless allowFail.
 func (s *Seed) Run(timeout time.Duration, bin string, args ...string) (string, string, error) {
 	s.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), netsim.Scaled(timeout))
+	ctx, cancel := context.WithTimeout(context.Background(), testenv.Scaled(timeout))
 	defer cancel()
 	cmd := s.Command(ctx, s.Client, bin, args...)
 	var out, errb bytes.Buffer
@@ -289,10 +290,10 @@ func (s *Seed) startDaemon(h *netsim.Host, bin, ready string, args ...string) *n
 	p := h.StartCommand(s.t, bin, cmd)
 	s.WaitFor(s.t, bin+" on "+h.Name+" ready", 90*time.Second, func() (bool, string) {
 		if p.Exited() {
-			s.t.Fatalf("%s on %s exited: %v\n%s", bin, h.Name, p.Err(), netsim.Tail(p.LogPath, 30))
+			s.t.Fatalf("%s on %s exited: %v\n%s", bin, h.Name, p.Err(), testenv.Tail(p.LogPath, 30))
 		}
 		_, err := os.Stat(ready)
-		return err == nil, netsim.Tail(p.LogPath, 5)
+		return err == nil, testenv.Tail(p.LogPath, 5)
 	})
 	return p
 }
@@ -311,7 +312,7 @@ func (s *Seed) ActiveRM() int {
 // WaitFor polls cond until it holds or the (scaled) timeout passes.
 func (s *Seed) WaitFor(t testing.TB, what string, timeout time.Duration, cond func() (bool, string)) {
 	t.Helper()
-	deadline := time.Now().Add(netsim.Scaled(timeout))
+	deadline := time.Now().Add(testenv.Scaled(timeout))
 	var last string
 	for {
 		ok, detail := cond()
@@ -359,5 +360,3 @@ func (s *Seed) S3Objects(t testing.TB, prefix string) []string {
 	}
 	return keys
 }
-
-func removeAll(p string) error { return os.RemoveAll(p) }

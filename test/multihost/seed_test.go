@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/goyarn/goyarn/test/netsim"
+	"github.com/goyarn/goyarn/test/testenv"
 )
 
 var appIDRE = regexp.MustCompile(`application_\d+_\d+`)
@@ -151,7 +151,7 @@ func TestSeedPiInDocker(t *testing.T) {
 	// with its image.
 	started := 0
 	for _, nm := range s.NMs {
-		started += strings.Count(netsim.Tail(nm.LogPath, 100000), `"image": "`+s.image+`"`)
+		started += strings.Count(testenv.Tail(nm.LogPath, 100000), `"image": "`+s.image+`"`)
 	}
 	if started < 8 { // two applications: 2 AMs and 6 executors
 		t.Errorf("%d Docker containers started, want at least 8", started)

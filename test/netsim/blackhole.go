@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+
+	"github.com/goyarn/goyarn/test/testenv"
 )
 
 // blackholeProto marks the blackhole routes netsim adds (ip route's proto).
@@ -23,7 +25,7 @@ const blackholeProto = "213"
 
 // claimSubnet adds the blackhole route of p; false when another claims it.
 func claimSubnet(ipPath string, p netip.Prefix, pid int) (bool, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), Scaled(commandTimeout))
+	ctx, cancel := context.WithTimeout(context.Background(), testenv.Scaled(commandTimeout))
 	defer cancel()
 	out, err := exec.CommandContext(ctx, ipPath, "-4", "route", "add", "blackhole", p.String(),
 		"proto", blackholeProto, "metric", strconv.Itoa(pid)).CombinedOutput()
@@ -38,7 +40,7 @@ func claimSubnet(ipPath string, p netip.Prefix, pid int) (bool, error) {
 
 // releaseSubnet removes the blackhole route of p.
 func releaseSubnet(ipPath string, p netip.Prefix, pid int) error {
-	ctx, cancel := context.WithTimeout(context.Background(), Scaled(commandTimeout))
+	ctx, cancel := context.WithTimeout(context.Background(), testenv.Scaled(commandTimeout))
 	defer cancel()
 	out, err := exec.CommandContext(ctx, ipPath, "-4", "route", "del", "blackhole", p.String(),
 		"proto", blackholeProto, "metric", strconv.Itoa(pid)).CombinedOutput()
@@ -51,7 +53,7 @@ func releaseSubnet(ipPath string, p netip.Prefix, pid int) error {
 // removeStaleBlackholes deletes the blackhole routes of networks whose
 // process is gone.
 func removeStaleBlackholes(ipPath string) {
-	ctx, cancel := context.WithTimeout(context.Background(), Scaled(commandTimeout))
+	ctx, cancel := context.WithTimeout(context.Background(), testenv.Scaled(commandTimeout))
 	defer cancel()
 	out, err := exec.CommandContext(ctx, ipPath, "-4", "route", "show", "type", "blackhole", "proto", blackholeProto).Output()
 	if err != nil {

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/goyarn/goyarn/test/testenv"
 )
 
 // A child run of this test binary builds a network in TestHelperScenario,
@@ -69,7 +71,7 @@ func TestHelperScenario(t *testing.T) {
 func runScenario(t *testing.T, scenario, prefix string) (scenarioStatus, []byte, error) {
 	t.Helper()
 	status := filepath.Join(t.TempDir(), "status.json")
-	ctx, cancel := context.WithTimeout(t.Context(), Scaled(3*time.Minute))
+	ctx, cancel := context.WithTimeout(t.Context(), testenv.Scaled(3*time.Minute))
 	defer cancel()
 	cmd := exec.CommandContext(ctx, selfExe(t), "-test.run=^TestHelperScenario$", "-test.count=1", "-test.v")
 	cmd.Env = append(os.Environ(), scenarioEnv+"="+scenario, statusEnv+"="+status, prefixEnv+"="+prefix, RequireEnv+"=1")
@@ -105,7 +107,7 @@ func sweepScenario(t *testing.T, st scenarioStatus, prefix string) {
 	for _, ns := range st.Namespaces {
 		if _, err := os.Stat(nsPath(ns)); err == nil {
 			t.Errorf("child's namespace %s left: deleting it", ns)
-			killNetNS(nsPath(ns), Scaled(killTimeout))
+			killNetNS(nsPath(ns), testenv.Scaled(killTimeout))
 			exec.Command("ip", "netns", "delete", ns).Run()
 		}
 	}

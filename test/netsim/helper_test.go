@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/goyarn/goyarn/test/testenv"
 )
 
 // The test binary doubles as the programs the tests run on hosts:
@@ -144,7 +146,7 @@ func startHelper(t testing.TB, h *Host, logName string, args ...string) *Proc {
 // runOn runs a program on h to completion and returns its combined output.
 func runOn(t testing.TB, h *Host, name string, args ...string) (string, error) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), Scaled(60*time.Second))
+	ctx, cancel := context.WithTimeout(context.Background(), testenv.Scaled(60*time.Second))
 	defer cancel()
 	out, err := h.Command(ctx, name, args...).CombinedOutput()
 	return string(out), err
@@ -159,8 +161,8 @@ func dial(t testing.TB, h *Host, addr string, timeout time.Duration) (string, er
 // waitFor fails t unless cond holds within the scaled timeout.
 func waitFor(t testing.TB, what string, timeout time.Duration, cond func() bool) {
 	t.Helper()
-	if !pollUntil(Scaled(timeout), cond) {
-		t.Fatalf("timed out after %v waiting for %s", Scaled(timeout), what)
+	if !pollUntil(testenv.Scaled(timeout), cond) {
+		t.Fatalf("timed out after %v waiting for %s", testenv.Scaled(timeout), what)
 	}
 }
 

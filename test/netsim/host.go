@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+
+	"github.com/goyarn/goyarn/test/testenv"
 )
 
 // Host is one simulated machine: a network namespace with Host.IP on the
@@ -176,7 +178,7 @@ func (h *Host) KillAll() {
 	for _, p := range procs {
 		p.signalGroup(syscall.SIGKILL)
 	}
-	if left := killNetNS(nsPath(h.NetNS), Scaled(killTimeout)); len(left) > 0 {
+	if left := killNetNS(nsPath(h.NetNS), testenv.Scaled(killTimeout)); len(left) > 0 {
 		h.net.t.Errorf("netsim: processes %v on host %s survive SIGKILL", left, h.Name)
 	}
 	for _, p := range procs {

@@ -3,7 +3,6 @@ package netsim
 import (
 	"net/netip"
 	"testing"
-	"time"
 )
 
 func TestStalePid(t *testing.T) {
@@ -58,18 +57,5 @@ func TestPickSubnet(t *testing.T) {
 	}
 	if _, err := pickSubnet("", []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}); err == nil {
 		t.Error("all defaults taken: want an error")
-	}
-}
-
-func TestScaled(t *testing.T) {
-	t.Setenv(ScaleEnv, "2.5")
-	if got := Scaled(2 * time.Second); got != 5*time.Second {
-		t.Errorf("scale 2.5: %v", got)
-	}
-	for _, v := range []string{"", "0", "-1", "x"} {
-		t.Setenv(ScaleEnv, v)
-		if got := Scaled(time.Second); got != time.Second {
-			t.Errorf("scale %q: %v", v, got)
-		}
 	}
 }

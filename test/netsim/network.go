@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/goyarn/goyarn/test/testenv"
 )
 
 const (
@@ -120,7 +122,7 @@ func New(t testing.TB, opts Options) *Network {
 		Subnet: subnet,
 		t:      t,
 		tools:  tl,
-		grace:  Scaled(opts.StopGrace),
+		grace:  testenv.Scaled(opts.StopGrace),
 		base:   base,
 	}
 	n.switchNS = n.Name + "-sw"
@@ -159,7 +161,7 @@ func (n *Network) teardown() {
 	}
 	wg.Wait()
 	for _, h := range hosts {
-		if left := killNetNS(nsPath(h.NetNS), Scaled(killTimeout)); len(left) > 0 {
+		if left := killNetNS(nsPath(h.NetNS), testenv.Scaled(killTimeout)); len(left) > 0 {
 			n.t.Errorf("netsim: processes %v on host %s survive SIGKILL", left, h.Name)
 		}
 	}
@@ -182,7 +184,7 @@ func (n *Network) deleteNS(name string) {
 func nsPath(name string) string { return filepath.Join(netnsDir, name) }
 
 func (n *Network) runIP(args ...string) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), Scaled(commandTimeout))
+	ctx, cancel := context.WithTimeout(context.Background(), testenv.Scaled(commandTimeout))
 	defer cancel()
 	return exec.CommandContext(ctx, n.tools.ip, args...).CombinedOutput()
 }

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/goyarn/goyarn/test/testenv"
 )
 
 // The program Command starts is the pid the caller holds, runs in the host's
@@ -55,19 +57,19 @@ func TestHostsTalkOnlyOverTheSwitch(t *testing.T) {
 		t.Errorf("echo reports pid %d, Proc.Pid %d", pid, echo.Pid())
 	}
 
-	if out, err := dial(t, b, a.Addr(7000), Scaled(10*time.Second)); err != nil || out != "echo: ping\n" {
+	if out, err := dial(t, b, a.Addr(7000), testenv.Scaled(10*time.Second)); err != nil || out != "echo: ping\n" {
 		t.Errorf("b -> %s: %v %q", a.Addr(7000), err, out)
 	}
-	if out, err := dial(t, a, "127.0.0.1:7001", Scaled(10*time.Second)); err != nil {
+	if out, err := dial(t, a, "127.0.0.1:7001", testenv.Scaled(10*time.Second)); err != nil {
 		t.Errorf("a -> its own 127.0.0.1:7001: %v %q", err, out)
 	}
-	if out, err := dial(t, b, "127.0.0.1:7001", Scaled(10*time.Second)); err == nil {
+	if out, err := dial(t, b, "127.0.0.1:7001", testenv.Scaled(10*time.Second)); err == nil {
 		t.Errorf("b reached a's loopback listener through its own 127.0.0.1: %q", out)
 	}
-	if out, err := dial(t, b, a.Addr(7001), Scaled(10*time.Second)); err == nil {
+	if out, err := dial(t, b, a.Addr(7001), testenv.Scaled(10*time.Second)); err == nil {
 		t.Errorf("b reached a's loopback listener at a's address: %q", out)
 	}
-	if log := Tail(echo.LogPath, 5); !strings.Contains(log, "listening on "+a.Addr(7000)) {
+	if log := testenv.Tail(echo.LogPath, 5); !strings.Contains(log, "listening on "+a.Addr(7000)) {
 		t.Errorf("echo's log %s: %q", echo.LogPath, log)
 	}
 
@@ -113,7 +115,7 @@ func TestIsolateAndRejoin(t *testing.T) {
 	a, b := n.AddHost("a"), n.AddHost("b")
 	startHelper(t, a, "echo", "echo", readyPath(a, "echo"), a.Addr(7000))
 	readPidFile(t, readyPath(a, "echo"))
-	if out, err := dial(t, b, a.Addr(7000), Scaled(10*time.Second)); err != nil {
+	if out, err := dial(t, b, a.Addr(7000), testenv.Scaled(10*time.Second)); err != nil {
 		t.Fatalf("before Isolate: %v %q", err, out)
 	}
 
@@ -128,18 +130,18 @@ func TestIsolateAndRejoin(t *testing.T) {
 	if out, err := dial(t, a, b.Addr(7000), 500*time.Millisecond); err == nil {
 		t.Errorf("isolated a reached b: %q", out)
 	}
-	if out, err := dial(t, a, a.Addr(7000), Scaled(10*time.Second)); err != nil {
+	if out, err := dial(t, a, a.Addr(7000), testenv.Scaled(10*time.Second)); err != nil {
 		t.Errorf("isolated a cannot reach itself: %v %q", err, out)
 	}
 
 	a.Rejoin()
 	var last string
 	waitFor(t, "b to reach a after Rejoin", 30*time.Second, func() bool {
-		out, err := dial(t, b, a.Addr(7000), Scaled(2*time.Second))
+		out, err := dial(t, b, a.Addr(7000), testenv.Scaled(2*time.Second))
 		last = out
 		return err == nil
 	})
-	if out, err := dial(t, a, b.Addr(7000), Scaled(10*time.Second)); err != nil {
+	if out, err := dial(t, a, b.Addr(7000), testenv.Scaled(10*time.Second)); err != nil {
 		t.Errorf("a -> b after Rejoin: %v %q (b -> a said %q)", err, out, last)
 	}
 }
@@ -218,7 +220,7 @@ func TestDialFromHost(t *testing.T) {
 	a, b := n.AddHost("a"), n.AddHost("b")
 	startHelper(t, a, "echo", "echo", readyPath(a, "echo"), a.Addr(7001))
 	readPidFile(t, readyPath(a, "echo"))
-	ctx, cancel := context.WithTimeout(context.Background(), Scaled(20*time.Second))
+	ctx, cancel := context.WithTimeout(context.Background(), testenv.Scaled(20*time.Second))
 	defer cancel()
 	var conn net.Conn
 	for {

@@ -1,7 +1,6 @@
 package netsim
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"os"
@@ -13,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/goyarn/goyarn/test/testenv"
 )
 
 // Proc is a program Host.Start runs in the background.
@@ -78,7 +79,7 @@ func (h *Host) StartCommand(t testing.TB, logName string, cmd *exec.Cmd) *Proc {
 	t.Cleanup(func() {
 		p.Stop()
 		if t.Failed() {
-			t.Logf("netsim: tail of %s on host %s (%s):\n%s", logName, h.Name, p.LogPath, Tail(p.LogPath, 30))
+			t.Logf("netsim: tail of %s on host %s (%s):\n%s", logName, h.Name, p.LogPath, testenv.Tail(p.LogPath, 30))
 		}
 	})
 	return p
@@ -154,7 +155,7 @@ func (p *Proc) kill() {
 	if err := p.cmd.Process.Kill(); err != nil && !errors.Is(err, os.ErrProcessDone) {
 		p.t.Errorf("netsim: killing %s (pid %d): %v", p.Name, p.Pid(), err)
 	}
-	timer := time.NewTimer(Scaled(killTimeout))
+	timer := time.NewTimer(testenv.Scaled(killTimeout))
 	defer timer.Stop()
 	select {
 	case <-p.done:
@@ -164,7 +165,7 @@ func (p *Proc) kill() {
 	}
 	// The leader is gone; members that stayed in its group still hold the
 	// group id, so it cannot name anybody else's group.
-	if !pollUntil(Scaled(killTimeout), func() bool {
+	if !pollUntil(testenv.Scaled(killTimeout), func() bool {
 		left := groupMembers(p.Pid())
 		if len(left) > 0 {
 			p.signalGroup(syscall.SIGKILL)
@@ -177,23 +178,4 @@ func (p *Proc) kill() {
 
 func (p *Proc) signalGroup(sig syscall.Signal) {
 	syscall.Kill(-p.Pid(), sig)
-}
-
-// Tail returns the last n lines of the file at path, or a note why not.
-func Tail(path string, n int) string {
-	f, err := os.Open(path)
-	if err != nil {
-		return "(" + err.Error() + ")"
-	}
-	defer f.Close()
-	var lines []string
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	for sc.Scan() {
-		lines = append(lines, sc.Text())
-		if len(lines) > n {
-			lines = lines[1:]
-		}
-	}
-	return strings.Join(lines, "\n")
 }

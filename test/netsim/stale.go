@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/goyarn/goyarn/test/testenv"
 )
 
 // removeStale deletes the namespaces of prefix's family whose creating
@@ -27,11 +29,11 @@ func removeStale(t testing.TB, ipPath, prefix string) {
 		if !ok || pid == os.Getpid() || processExists(pid) {
 			continue
 		}
-		if left := killNetNS(nsPath(e.Name()), Scaled(killTimeout)); len(left) > 0 {
+		if left := killNetNS(nsPath(e.Name()), testenv.Scaled(killTimeout)); len(left) > 0 {
 			t.Errorf("netsim: stale namespace %s: processes %v survive SIGKILL", e.Name(), left)
 			continue
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), Scaled(commandTimeout))
+		ctx, cancel := context.WithTimeout(context.Background(), testenv.Scaled(commandTimeout))
 		out, err := exec.CommandContext(ctx, ipPath, "netns", "delete", e.Name()).CombinedOutput()
 		cancel()
 		if err != nil {

@@ -7,6 +7,8 @@ import (
 	"net/netip"
 	"os/exec"
 	"strings"
+
+	"github.com/goyarn/goyarn/test/testenv"
 )
 
 // defaultSubnets are tried in order; the first that overlaps no address or
@@ -49,7 +51,7 @@ func localPrefixes(ipPath string) ([]netip.Prefix, error) {
 			}
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), Scaled(commandTimeout))
+	ctx, cancel := context.WithTimeout(context.Background(), testenv.Scaled(commandTimeout))
 	defer cancel()
 	routes, err := exec.CommandContext(ctx, ipPath, "-4", "route", "show", "table", "all").Output()
 	if err != nil {

@@ -69,14 +69,3 @@ func requireWeed() bool {
 	v, _ := strconv.ParseBool(os.Getenv("GOYARN_REQUIRE_WEED"))
 	return v
 }
-
-// Scale multiplies d by GOYARN_TEST_TIMEOUT_SCALE (a positive number,
-// default 1), the one knob that stretches every test deadline on a slow
-// machine.
-func Scale(d time.Duration) time.Duration {
-	f, err := strconv.ParseFloat(os.Getenv("GOYARN_TEST_TIMEOUT_SCALE"), 64)
-	if err != nil || f <= 0 {
-		return d
-	}
-	return time.Duration(float64(d) * f)
-}

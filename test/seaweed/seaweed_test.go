@@ -56,17 +56,6 @@ func TestBinaryLookup(t *testing.T) {
 	}
 }
 
-func TestScale(t *testing.T) {
-	t.Setenv("GOYARN_TEST_TIMEOUT_SCALE", "2.5")
-	if got := Scale(2 * time.Second); got != 5*time.Second {
-		t.Fatalf("Scale = %v", got)
-	}
-	t.Setenv("GOYARN_TEST_TIMEOUT_SCALE", "junk")
-	if got := Scale(time.Second); got != time.Second {
-		t.Fatalf("Scale with junk = %v", got)
-	}
-}
-
 func TestServer(t *testing.T) {
 	started := time.Now()
 	s := Start(t, Options{Bucket: "harness"})

@@ -23,6 +23,8 @@ import (
 
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
+
+	"github.com/goyarn/goyarn/test/testenv"
 )
 
 // Options shape a server. The zero value is a loopback server with bucket
@@ -65,7 +67,7 @@ func (o *Options) defaults() {
 	if o.StartTimeout <= 0 {
 		o.StartTimeout = 90 * time.Second
 	}
-	o.StartTimeout = Scale(o.StartTimeout)
+	o.StartTimeout = testenv.Scaled(o.StartTimeout)
 }
 
 // Ports are the listening ports of one server.
@@ -324,7 +326,7 @@ func (s *Server) waitReady(timeout time.Duration) error {
 
 // probe creates the bucket if needed and round-trips a small object.
 func (s *Server) probe(mc *minio.Client) error {
-	ctx, cancel := context.WithTimeout(context.Background(), Scale(10*time.Second))
+	ctx, cancel := context.WithTimeout(context.Background(), testenv.Scaled(10*time.Second))
 	defer cancel()
 	if err := mc.MakeBucket(ctx, s.Bucket, minio.MakeBucketOptions{}); err != nil {
 		code := minio.ToErrorResponse(err).Code
@@ -385,17 +387,7 @@ func (s *Server) Stop() {
 }
 
 // tail returns the last n lines of the server's log.
-func (s *Server) tail(n int) string {
-	data, err := os.ReadFile(s.LogPath)
-	if err != nil {
-		return err.Error()
-	}
-	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
-}
+func (s *Server) tail(n int) string { return testenv.Tail(s.LogPath, n) }
 
 // freePorts picks n distinct free TCP ports on ip, holding every listener
 // until all are chosen. When ip cannot be bound here (it lives in another

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/goyarn/goyarn/test/testenv"
 )
 
 // Server is one ZooKeeper server process of an ensemble.
@@ -152,17 +154,7 @@ func (s *Server) signal(sig syscall.Signal, wait time.Duration) {
 }
 
 // tail returns the last n lines of the server's log.
-func (s *Server) tail(n int) string {
-	data, err := os.ReadFile(s.LogPath)
-	if err != nil {
-		return err.Error()
-	}
-	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
-}
+func (s *Server) tail(n int) string { return testenv.Tail(s.LogPath, n) }
 
 // freePorts reserves n distinct free loopback ports. The listeners are held
 // until all are chosen, so the ports differ from each other.

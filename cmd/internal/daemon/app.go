@@ -113,3 +113,11 @@ func Ready(log *zap.Logger, path string, v any) {
 		log.Error("writing the ready file failed", zap.Error(err))
 	}
 }
+
+// SetIf sets *dst to v unless v is empty: a layout value fills a setting
+// only where the layout has one.
+func SetIf(dst *string, v string) {
+	if v != "" {
+		*dst = v
+	}
+}
