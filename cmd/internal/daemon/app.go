@@ -33,8 +33,11 @@ type Layout[C any] func(cfg *C, cl clusterconf.Cluster, peek func(key string) st
 func App[C any](name, usage, version string, defaults func() C, envPrefix string, layout Layout[C], run func(cfg C) error) *cli.App {
 	flags := cliconf.Flags(defaults(), envPrefix)
 	if layout != nil {
-		flags = append(flags, &cli.StringFlag{Name: ConfDirFlag, EnvVars: []string{clusterconf.EnvConfDir},
-			Usage: "the cluster's configuration directory, holding " + clusterconf.FileName + " (default: bin/../conf, else " + clusterconf.SystemDir + ")"})
+		// No EnvVars: $GOYARN_CONF_DIR is clusterconf.Find's (an existing
+		// directory without the file means no layout; a flag must hold it).
+		flags = append(flags, &cli.StringFlag{Name: ConfDirFlag,
+			Usage: "the cluster's configuration directory, holding " + clusterconf.FileName + " (default: $" + clusterconf.EnvConfDir +
+				", else bin/../conf, else " + clusterconf.SystemDir + ")"})
 	}
 	return &cli.App{
 		Name:    name,
@@ -44,13 +47,7 @@ func App[C any](name, usage, version string, defaults func() C, envPrefix string
 		Action: func(c *cli.Context) error {
 			cfg := defaults()
 			if layout != nil {
-				explicit := c.String(ConfDirFlag)
-				if explicit == os.Getenv(clusterconf.EnvConfDir) {
-					// From the environment: clusterconf.Find's rules apply (a
-					// directory without goyarn.yaml means no layout).
-					explicit = ""
-				}
-				cl, err := clusterconf.Discover(explicit)
+				cl, err := clusterconf.Discover(c.String(ConfDirFlag))
 				if err != nil {
 					return err
 				}
