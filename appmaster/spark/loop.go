@@ -83,6 +83,9 @@ func (a *sparkAM) loop(ctx, launchCtx context.Context, hb *appmaster.Heartbeater
 		select {
 		case ev, ok := <-hb.Events():
 			if !ok {
+				if ctx.Err() != nil { // the heartbeat ended because we are stopping
+					return outcome{kind: endKilled, status: api.FinalKilled, diag: "application master stopped", err: context.Cause(ctx)}
+				}
 				return a.heartbeatEnded(hb.Err())
 			}
 			a.onAllocated(launchCtx, ev.Allocated)
